@@ -1,0 +1,53 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Config } from './config/config.ts';
+import type { Database } from './db/database.ts';
+import databasePlugin from './plugins/database.ts';
+import bodyParsers from './plugins/body-parsers.ts';
+import taskManagerRoute from './routes/task-manager.ts';
+
+export interface AppOptions {
+  config: Config;
+  /** An already open (and migrated) database; the app opens its own from config otherwise. */
+  database?: Database | undefined;
+}
+
+/** Legacy clients put whole XML documents into the query string (CONTRACT.md §2): 64 KiB of it. */
+export const MAX_QUERY_BYTES = 64 * 1024;
+
+/** Options of the Fastify instance itself; the server and the tests both build with these. */
+export function fastifyOptions(config: Config): FastifyServerOptions {
+  return {
+    logger: config.LOG_LEVEL === 'silent' ? false : { level: config.LOG_LEVEL },
+    // The request line counts against Node's header limit: room for a 64 KiB query plus headers.
+    // (Fastify passes `http` to http.createServer; its types only describe it for HTTP/2.)
+    ...({ http: { maxHeaderSize: MAX_QUERY_BYTES + 16 * 1024 } } as object),
+    trustProxy: config.OMIS_TRUST_PROXY,
+    bodyLimit: bodyBytes(config),
+    routerOptions: {
+      caseSensitive: false,
+      // The page reads the raw query string with ASP.NET's rules (request/aspnet-decode.ts).
+      querystringParser: () => ({}),
+    },
+  };
+}
+
+function bodyBytes(config: Config): number {
+  // An XmlRequest posted urlencoded can triple in size; keep at least Fastify's usual 1 MiB.
+  return Math.max(1024 * 1024, config.OMIS_XML_MAX_BYTES * 4);
+}
+
+/** The whole application as one plugin. */
+export async function app(fastify: FastifyInstance, options: AppOptions): Promise<void> {
+  const { config } = options;
+  await fastify.register(databasePlugin, { config, database: options.database });
+  await fastify.register(bodyParsers, { bodyBytes: bodyBytes(config), fileBytes: config.OMIS_XML_MAX_BYTES });
+  await fastify.register(taskManagerRoute, { config });
+}
+
+/** A ready Fastify instance with the app registered (not listening). */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const fastify = Fastify(fastifyOptions(options.config));
+  await fastify.register(app, options);
+  await fastify.ready();
+  return fastify;
+}

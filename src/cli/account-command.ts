@@ -1,0 +1,59 @@
+import { addPoints, createAccount, setPassword } from '../accounts/account-store.ts';
+import { CliError, cliConfig, withDatabase } from './cli-support.ts';
+
+export const ACCOUNT_HELP = `Usage:
+  omis account add --login NAME --password PASS --user-id N --customer-id ID
+                   [--parent LOGIN] [--licence TaskManager --licence Points] [--points N]
+  omis account passwd LOGIN --password PASS
+  omis account points LOGIN AMOUNT      add AMOUNT (may be negative) to the root of LOGIN's tree
+
+Logins compare case-insensitively; passwords are case-sensitive and stored as argon2id hashes.`;
+
+function wholeNumber(text: unknown, name: string): number {
+  if (typeof text !== 'string' || !/^-?\d+$/.test(text)) throw new CliError(`${name} must be a whole number`);
+  return Number(text);
+}
+
+function required(values: Record<string, unknown>, name: string): string {
+  const value = values[name];
+  if (typeof value !== 'string' || value === '') throw new CliError(`--${name} is required\n\n${ACCOUNT_HELP}`);
+  return value;
+}
+
+export async function accountCommand(positionals: string[], values: Record<string, unknown>): Promise<void> {
+  const [action, ...args] = positionals;
+  const config = cliConfig();
+  switch (action) {
+    case 'add': {
+      const account = {
+        login: required(values, 'login'),
+        password: required(values, 'password'),
+        userId: wholeNumber(required(values, 'user-id'), '--user-id'),
+        customerId: required(values, 'customer-id'),
+        parent: typeof values.parent === 'string' ? values.parent : null,
+        licences: (values.licence as string[] | undefined) ?? [],
+        points: values.points === undefined ? 0 : wholeNumber(values.points, '--points'),
+      };
+      await withDatabase(config, (db) => db.prisma.$transaction((tx) => createAccount(tx, account)));
+      console.log(`account ${account.login} (UserID ${account.userId}) created`);
+      return;
+    }
+    case 'passwd': {
+      const [login] = args;
+      if (!login) throw new CliError(`expected LOGIN\n\n${ACCOUNT_HELP}`);
+      const password = required(values, 'password');
+      await withDatabase(config, (db) => setPassword(db.prisma, login, password));
+      console.log(`password of ${login} changed`);
+      return;
+    }
+    case 'points': {
+      const [login, amount] = args;
+      if (!login || amount === undefined) throw new CliError(`expected LOGIN AMOUNT\n\n${ACCOUNT_HELP}`);
+      const result = await withDatabase(config, (db) => addPoints(db.prisma, login, wholeNumber(amount, 'AMOUNT')));
+      console.log(`points of ${result.root} (root of ${login}'s tree): ${result.balance}`);
+      return;
+    }
+    default:
+      throw new CliError(`unknown account action "${action ?? ''}"\n\n${ACCOUNT_HELP}`);
+  }
+}

@@ -1,0 +1,39 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openDatabase } from '../db/database.ts';
+import { migrate } from '../db/migrate.ts';
+import { loadSeed, parseSeed } from '../db/seed.ts';
+import { startServer } from '../server.ts';
+import { cliConfig, describeDatabase } from './cli-support.ts';
+
+export const SERVE_HELP = `Usage: omis serve [--demo]
+
+Starts the server on HOST:PORT. With DATABASE_URL unset it uses the embedded database in
+OMIS_DATA_DIR and applies pending migrations itself; on PostgreSQL run 'omis migrate' first.
+  --demo   load the demo accounts and launches when the database is empty, and print URLs to try`;
+
+export const DEMO_SEED_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../demo/demo-seed.json');
+
+export async function serveCommand(_positionals: string[], values: Record<string, unknown>): Promise<void> {
+  const config = cliConfig();
+  const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.OMIS_DATA_DIR });
+  if (db.kind === 'pglite') await migrate(db);
+  if (values.demo && (await db.prisma.account.count()) === 0) {
+    const seed = parseSeed(JSON.parse(readFileSync(DEMO_SEED_FILE, 'utf8')), config.OMIS_TIMEZONE);
+    await loadSeed(db.prisma, seed, config.OMIS_TIMEZONE);
+  }
+  const app = await startServer({ config, database: db, onClose: () => db.close() });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  const base = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
+  console.log(`omis-taskmanager listening on ${base} (${describeDatabase(config)})`);
+  if (values.demo) {
+    console.log(`
+Demo logins: acme / acme-pass (root, Points licence), acme-mkt / mkt-pass, acme-mkt-tw / tw-pass,
+             acme-viewer / viewer-pass (no TaskManager licence), globex / globex-pass (another tree)
+Try:
+  ${base}/WebAPI/TaskManager.aspx?ManagerLoginName=acme-mkt&ManagerPassword=mkt-pass&LaunchID=5001
+  ${base}/WebAPI/TaskManager.aspx?ManagerLoginName=acme&ManagerPassword=acme-pass&JobID=9001&ReturnType=CSV`);
+  }
+}

@@ -1,0 +1,140 @@
+import { z } from 'zod';
+
+/**
+ * The Web.config equivalent (CONTRACT.md §10): environment variables, typed and validated once at
+ * start-up. A bad value stops start-up with a message naming the variable.
+ */
+
+const HTTP_METHODS = ['GET', 'POST'] as const;
+export type AllowedMethod = (typeof HTTP_METHODS)[number];
+
+const RETURN_TYPES = ['XML', 'CSV', 'FILE', 'XMLFILE'] as const;
+export type ReturnTypeName = (typeof RETURN_TYPES)[number];
+
+const commaList = (value: string): string[] =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+
+/** A comma list of host names, lower-cased; `*` means any host. */
+const hostList = z
+  .string()
+  .default('')
+  .transform(commaList)
+  .transform((hosts) => hosts.map((host) => host.toLowerCase()))
+  .refine((hosts) => hosts.every((host) => host === '*' || /^[a-z0-9.\-:[\]]+$/.test(host)), {
+    message: 'must be a comma-separated list of host names (or *)',
+  });
+
+const integer = (fallback: number, min: number, max: number) =>
+  z
+    .string()
+    .default(String(fallback))
+    .refine((value) => /^\d+$/.test(value.trim()), { message: 'must be a whole number' })
+    .transform((value) => Number(value.trim()))
+    .refine((value) => value >= min && value <= max, { message: `must be between ${min} and ${max}` });
+
+const flag = (fallback: boolean) =>
+  z
+    .string()
+    .default(fallback ? 'true' : 'false')
+    .transform((value) => value.trim().toLowerCase())
+    .refine((value) => ['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'].includes(value), {
+      message: 'must be true or false',
+    })
+    .transform((value) => ['true', '1', 'yes', 'on'].includes(value));
+
+const isTimeZone = (zone: string): boolean => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const envSchema = z.object({
+  PORT: integer(8080, 0, 65535),
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .transform((value) => (value?.trim() ? value.trim() : undefined))
+    .refine((value) => value === undefined || /^postgres(ql)?:\/\//.test(value), {
+      message: 'must be a postgresql:// URL (or unset for the embedded database)',
+    }),
+  OMIS_DATA_DIR: z.string().trim().min(1).default('./.omis'),
+  OMIS_ALLOWED_METHODS: z
+    .string()
+    .default('GET,POST')
+    .transform(commaList)
+    .transform((methods) => methods.map((method) => method.toUpperCase()))
+    .refine((methods) => methods.length > 0, { message: 'must name at least one method' })
+    .refine((methods) => methods.every((method) => (HTTP_METHODS as readonly string[]).includes(method)), {
+      message: 'may only contain GET and POST',
+    })
+    .transform((methods) => methods as AllowedMethod[]),
+  OMIS_REDIRECT_HOSTS: hostList,
+  OMIS_XMLREQURL_HOSTS: hostList,
+  OMIS_TIMEZONE: z
+    .string()
+    .trim()
+    .default('Asia/Taipei')
+    .refine(isTimeZone, { message: 'must be an IANA time zone such as Asia/Taipei' }),
+  OMIS_XML_MAX_BYTES: integer(262144, 1024, 64 * 1024 * 1024),
+  OMIS_SECRET: z
+    .string()
+    .optional()
+    .transform((value) => (value?.trim() ? value.trim() : undefined))
+    .refine((value) => value === undefined || value.length >= 16, {
+      message: 'must be at least 16 characters',
+    }),
+  OMIS_DEFAULT_RETURN_TYPE: z
+    .string()
+    .trim()
+    .default('XML')
+    .transform((value) => value.toUpperCase())
+    .refine((value) => (RETURN_TYPES as readonly string[]).includes(value), {
+      message: 'must be XML, CSV, FILE or XMLFILE',
+    })
+    .transform((value) => value as ReturnTypeName),
+  /** How long a verified password is trusted without running argon2 again. 0 turns the cache off. */
+  OMIS_AUTH_CACHE_SECONDS: integer(60, 0, 86400),
+  OMIS_AUTH_CACHE_SIZE: integer(10000, 1, 10_000_000),
+  /** Failed logins allowed before back-off starts, and the longest lockout. */
+  OMIS_LOCKOUT_THRESHOLD: integer(5, 1, 1000),
+  OMIS_LOCKOUT_MAX_SECONDS: integer(900, 1, 86400),
+  /** Lifetime of a job's signed ReportPath link. */
+  OMIS_REPORT_LINK_SECONDS: integer(3600, 1, 30 * 86400),
+  /** Run the job simulator inside `serve` (on by default only for the embedded demo). */
+  OMIS_SIMULATOR: flag(false),
+  OMIS_SIMULATOR_TICK_MS: integer(2000, 50, 3_600_000),
+  /** Trust X-Forwarded-For from a reverse proxy for the audit log's client address. */
+  OMIS_TRUST_PROXY: flag(false),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = z.output<typeof envSchema>;
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates an environment; throws ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const result = envSchema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  return result.data;
+}
+
+/** A config for tests and tools: defaults, overridden by what is given. */
+export function configWith(overrides: Record<string, string | undefined> = {}): Config {
+  return loadConfig({ LOG_LEVEL: 'silent', ...overrides });
+}

@@ -1,0 +1,116 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PrismaClient } from '../generated/prisma/client.ts';
+
+/**
+ * The database switch (CONTRACT.md §10): with DATABASE_URL, PostgreSQL through a `pg` pool; without
+ * it, an embedded PGlite in OMIS_DATA_DIR. Either way the app gets a Prisma client over a driver
+ * adapter, plus the driver itself for the few things Prisma cannot do (multi-statement migration
+ * scripts, advisory locks held across statements).
+ */
+export interface Database {
+  readonly kind: 'postgres' | 'pglite';
+  readonly prisma: PrismaClient;
+  /** Runs a script of several statements (no parameters). */
+  exec(sql: string): Promise<void>;
+  /** One parameterised statement on any connection. */
+  query<Row>(sql: string, params?: unknown[]): Promise<Row[]>;
+  /** Runs `work` on one dedicated connection (advisory locks are per connection). */
+  withConnection<T>(work: (conn: SqlConnection) => Promise<T>): Promise<T>;
+  /** The pg pool, when on PostgreSQL (metrics, hot-path queries). */
+  readonly pool: pg.Pool | undefined;
+  close(): Promise<void>;
+}
+
+export interface SqlConnection {
+  exec(sql: string): Promise<void>;
+  query<Row>(sql: string, params?: unknown[]): Promise<Row[]>;
+}
+
+export interface OpenOptions {
+  databaseUrl?: string | undefined;
+  dataDir?: string | undefined;
+  /** An existing PGlite (tests load a migrated snapshot into one). */
+  pglite?: PGlite | undefined;
+  poolSize?: number | undefined;
+}
+
+export async function openDatabase(options: OpenOptions): Promise<Database> {
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolSize ?? 10);
+  return openPglite(options.pglite ?? (await createPglite(options.dataDir ?? './.omis')));
+}
+
+export async function createPglite(dataDir: string): Promise<PGlite> {
+  const dir = path.resolve(dataDir, 'pgdata');
+  mkdirSync(dir, { recursive: true });
+  return PGlite.create(dir);
+}
+
+function openPostgres(url: string, poolSize: number): Database {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    // Fail fast when the database is gone instead of queueing requests forever (ErrorCode 9999).
+    connectionTimeoutMillis: 2000,
+    idleTimeoutMillis: 30_000,
+    query_timeout: 15_000,
+  });
+  // An idle client losing its server must not crash the process; the next query reports it.
+  pool.on('error', () => {});
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  return {
+    kind: 'postgres',
+    prisma,
+    pool,
+    async exec(sql) {
+      await pool.query(sql);
+    },
+    async query<Row>(sql: string, params: unknown[] = []) {
+      return (await pool.query(sql, params)).rows as Row[];
+    },
+    async withConnection(work) {
+      const client = await pool.connect();
+      try {
+        return await work({
+          exec: async (sql) => {
+            await client.query(sql);
+          },
+          query: async <Row>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as Row[],
+        });
+      } finally {
+        client.release();
+      }
+    },
+    async close() {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}
+
+function openPglite(db: PGlite): Database {
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
+  // PGlite is a single connection: every "connection" is the same one.
+  const conn: SqlConnection = {
+    exec: async (sql) => {
+      await db.exec(sql);
+    },
+    query: async <Row>(sql: string, params: unknown[] = []) => (await db.query(sql, params)).rows as Row[],
+  };
+  return {
+    kind: 'pglite',
+    prisma,
+    pool: undefined,
+    exec: conn.exec,
+    query: conn.query,
+    withConnection: (work) => work(conn),
+    async close() {
+      await prisma.$disconnect();
+      if (!db.closed) await db.close();
+    },
+  };
+}

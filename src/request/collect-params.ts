@@ -1,0 +1,95 @@
+import type { FastifyRequest } from 'fastify';
+import type { MultipartFile } from '@fastify/multipart';
+import { parseUrlEncoded } from './aspnet-decode.ts';
+import { ParamBag, type NamedValues } from './param-bag.ts';
+import { Field } from './fields.ts';
+
+/**
+ * Normalise: every parameter source of a request into one ASP.NET-style bag (CONTRACT.md §2).
+ * Query string first, then the form (urlencoded or multipart); the XML request sources are merged
+ * after them by the next step (xml sources), which needs the uploaded XML file gathered here.
+ */
+export interface UploadedFile {
+  fieldName: string;
+  fileName: string;
+  content: Buffer;
+  /** The file was larger than the limit; `content` holds only its first bytes. */
+  truncated: boolean;
+}
+
+export interface CollectedParams {
+  bag: ParamBag;
+  files: UploadedFile[];
+}
+
+export class TransportError extends Error {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'TransportError';
+  }
+}
+
+/** The raw query string, exactly as sent, for ASP.NET's decoding rules rather than Fastify's. */
+export function rawQueryString(url: string): string {
+  const mark = url.indexOf('?');
+  return mark < 0 ? '' : url.slice(mark + 1);
+}
+
+export async function collectParams(request: FastifyRequest, fileLimitBytes: number): Promise<CollectedParams> {
+  const bag = new ParamBag([['query', parseUrlEncoded(rawQueryString(request.raw.url ?? ''))]]);
+  const files: UploadedFile[] = [];
+  if (request.method === 'POST') {
+    if (request.isMultipart()) {
+      bag.add('form', await readMultipart(request, files, fileLimitBytes));
+    } else if (Array.isArray(request.body)) {
+      // Set by the urlencoded parser (plugins/body-parsers.ts).
+      bag.add('form', request.body as NamedValues);
+    }
+  }
+  return { bag, files };
+}
+
+async function readMultipart(request: FastifyRequest, files: UploadedFile[], fileLimitBytes: number): Promise<NamedValues> {
+  const fields: Array<[string, string]> = [];
+  for await (const part of request.parts()) {
+    if (part.type === 'file') {
+      if (part.fieldname.toLowerCase() === Field.xmlReqFilePath.toLowerCase()) {
+        files.push(await readFilePart(part, fileLimitBytes));
+      } else {
+        // Files only matter as XmlReqFilePath; anything else is read past and forgotten.
+        part.file.resume();
+        await new Promise<void>((resolve) => part.file.once('end', resolve).once('error', () => resolve()));
+      }
+      continue;
+    }
+    if (part.valueTruncated || part.fieldnameTruncated) {
+      throw new TransportError(413, `multipart field ${part.fieldname.slice(0, 64)} is too large`);
+    }
+    fields.push([part.fieldname, typeof part.value === 'string' ? part.value : String(part.value)]);
+  }
+  return fields;
+}
+
+async function readFilePart(part: MultipartFile, limit: number): Promise<UploadedFile> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let truncated = false;
+  for await (const chunk of part.file as AsyncIterable<Buffer>) {
+    if (truncated) continue; // keep draining so the rest of the body can be read
+    size += chunk.length;
+    if (size > limit) {
+      truncated = true;
+      continue;
+    }
+    chunks.push(chunk);
+  }
+  return {
+    fieldName: part.fieldname,
+    fileName: part.filename,
+    content: Buffer.concat(chunks),
+    truncated: truncated || part.file.truncated,
+  };
+}

@@ -1,0 +1,19 @@
+import type { PrismaClient } from '../generated/prisma/client.ts';
+import type { Config } from '../config/config.ts';
+import { reportPathFor } from '../reports/report-link.ts';
+import type { ViewSettings } from './task-views.ts';
+
+/** What acting on a request needs from the application. */
+export interface TaskContext {
+  prisma: PrismaClient;
+  config: Config;
+  /** The signing secret (OMIS_SECRET, or the one generated and kept in the database). */
+  secret: string;
+}
+
+export function viewSettings(ctx: TaskContext): ViewSettings {
+  return {
+    timeZone: ctx.config.OMIS_TIMEZONE,
+    reportPath: (jobId) => reportPathFor(ctx.secret, jobId, ctx.config.OMIS_REPORT_LINK_SECONDS),
+  };
+}
