@@ -1,0 +1,114 @@
+import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import type { FastifyInstance } from 'fastify';
+import { inject } from 'vitest';
+import { buildApp } from '../src/app.ts';
+import { configWith, type Config } from '../src/config/config.ts';
+import { openDatabase, type Database } from '../src/db/database.ts';
+import { loadSeed, parseSeed } from '../src/db/seed.ts';
+import { withDatabaseName } from './global-setup.ts';
+
+/**
+ * The one way tests get a database and an app. The database is PGlite (a migrated snapshot), or with
+ * TEST_DATABASE_URL a database of its own on the real PostgreSQL, created from the migrated template
+ * and dropped when the test file ends.
+ */
+export const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
+export const databaseKind = onPostgres ? 'postgres' : 'pglite';
+
+export interface TestDatabase {
+  db: Database;
+  /** The database's URL on PostgreSQL (for a second instance or a CLI run); undefined on PGlite. */
+  url: string | undefined;
+  drop(): Promise<void>;
+}
+
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const adminUrl = process.env.TEST_DATABASE_URL;
+  if (!adminUrl) {
+    const snapshot = readFileSync(inject('pgliteSnapshot'));
+    const pglite = await PGlite.create({ loadDataDir: new Blob([snapshot]) });
+    const db = await openDatabase({ pglite });
+    return { db, url: undefined, drop: () => db.close() };
+  }
+  const name = `omis_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${inject('pgTemplate')}`);
+  } finally {
+    await admin.end();
+  }
+  const url = withDatabaseName(adminUrl, name);
+  const db = await openDatabase({ databaseUrl: url, poolSize: 8 });
+  return {
+    db,
+    url,
+    async drop() {
+      await db.close();
+      const dropper = new pg.Client({ connectionString: adminUrl });
+      await dropper.connect();
+      try {
+        await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await dropper.end();
+      }
+    },
+  };
+}
+
+export interface TestApp {
+  app: FastifyInstance;
+  db: Database;
+  config: Config;
+  close(): Promise<void>;
+}
+
+/** Builds the app (never the server) on a test database, with env overrides. */
+export async function buildTestApp(options: { env?: Record<string, string>; database?: TestDatabase } = {}): Promise<TestApp> {
+  const database = options.database ?? (await createTestDatabase());
+  const config = configWith({ OMIS_SECRET: 'test-secret-0123456789abcdef', ...options.env });
+  const app = await buildApp({ config, database: database.db });
+  return {
+    app,
+    db: database.db,
+    config,
+    async close() {
+      await app.close();
+      if (!options.database) await database.drop();
+    },
+  };
+}
+
+/** Loads a seed document (contract §11 format) into a test database. */
+export async function seedWith(db: Database, seed: unknown, timeZone = 'Asia/Taipei') {
+  return loadSeed(db.prisma, parseSeed(seed, timeZone), timeZone);
+}
+
+/** A GET URL of the page with the given fields in the query string (encoded as browsers do). */
+export function pageUrl(fields: Record<string, string>, path = '/WebAPI/TaskManager.aspx'): string {
+  return `${path}?${new URLSearchParams(fields).toString()}`;
+}
+
+/** A multipart/form-data body as an HTML form posts it. */
+export function multipartBody(fields: Array<[string, string]>, files: Array<{ field: string; name: string; content: string | Buffer; type?: string }> = []) {
+  const boundary = `----omis${randomBytes(8).toString('hex')}`;
+  const parts: Buffer[] = [];
+  for (const [name, value] of fields) {
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
+  }
+  for (const file of files) {
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${file.field}"; filename="${file.name}"\r\n` +
+          `Content-Type: ${file.type ?? 'text/xml'}\r\n\r\n`,
+      ),
+      Buffer.isBuffer(file.content) ? file.content : Buffer.from(file.content),
+      Buffer.from('\r\n'),
+    );
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return { payload: Buffer.concat(parts), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}
