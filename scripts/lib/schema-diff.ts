@@ -6,8 +6,7 @@
 // machines. The same engine is published for WebAssembly as @prisma/schema-engine-wasm; it reaches
 // the database through a driver adapter, and here that is an in-memory PGlite. It is an internal
 // Prisma package whose API changes without notice: package.json pins its exact version.
-import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,32 +15,14 @@ import { PGlite } from '@electric-sql/pglite';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 import * as engineGlue from '@prisma/schema-engine-wasm/schema_engine_bg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { MIGRATIONS_DIR, readMigrations } from '../../src/db/migrate.ts';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const schemaPath = path.join(projectRoot, 'prisma/schema.prisma');
-export const migrationsDir = path.join(projectRoot, 'prisma/migrations');
+export const migrationsDir = MIGRATIONS_DIR;
 
-export interface Migration {
-  /** Folder name, e.g. `20260101120000_init`. */
-  name: string;
-  sql: string;
-}
-
-/** The migrations in Prisma's layout (`<folder>/migration.sql`), in the order they apply. */
-export async function readMigrations(dir = migrationsDir): Promise<Migration[]> {
-  const entries = await readdir(dir, { withFileTypes: true }).catch((e: NodeJS.ErrnoException) => {
-    if (e.code === 'ENOENT') return [];
-    throw e;
-  });
-  // Like `omis migrate` (src/db/migrate.ts): folders without a migration.sql are not migrations.
-  const names = entries
-    .filter((e) => e.isDirectory() && existsSync(path.join(dir, e.name, 'migration.sql')))
-    .map((e) => e.name)
-    .sort();
-  return Promise.all(
-    names.map(async (name) => ({ name, sql: await readFile(path.join(dir, name, 'migration.sql'), 'utf8') })),
-  );
-}
+// The same reader `omis migrate` uses, so the two can never disagree about what a migration is.
+export { readMigrations };
 
 // Node has WebAssembly at run time, but the project's lib (ES2023, no DOM) declares no value for it.
 const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
