@@ -10,12 +10,25 @@ export function hashPassword(password: string): Promise<string> {
   return argon2.hash(password, ARGON2_OPTIONS);
 }
 
+type VerifyTimeListener = (seconds: number) => void;
+const verifyTimeListeners = new Set<VerifyTimeListener>();
+
+/** Hears how long each verification took (metrics: metrics/process-metrics.ts). Returns an unsubscribe. */
+export function observeVerifyTime(listener: VerifyTimeListener): () => void {
+  verifyTimeListeners.add(listener);
+  return () => verifyTimeListeners.delete(listener);
+}
+
 /** False for a wrong password and for a malformed stored hash alike. */
 export async function verifyPassword(hash: string, password: string): Promise<boolean> {
+  const started = process.hrtime.bigint();
   try {
     return await argon2.verify(hash, password);
   } catch {
     return false;
+  } finally {
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    for (const listener of verifyTimeListeners) listener(seconds);
   }
 }
 
