@@ -2,6 +2,7 @@ import type { PrismaClient } from '../generated/prisma/client.ts';
 import { ApiError, ErrorCodes } from '../errors/error-codes.ts';
 import { loginKey } from '../accounts/login-key.ts';
 import { burnVerifyTime, verifyPassword } from './password.ts';
+import type { LoginLockout } from './lockout.ts';
 
 /** The manager a request acts as. */
 export interface Caller {
@@ -27,13 +28,28 @@ interface AccountRow {
  * Checks ManagerLoginName / ManagerPassword. An unknown login and a wrong password get the same
  * answer (100) after the same work (one argon2 verification).
  */
-export async function authenticate(prisma: PrismaClient, login: string, password: string): Promise<Caller> {
-  const rows = await prisma.$queryRaw<AccountRow[]>`
+export async function authenticate(
+  prisma: PrismaClient,
+  login: string,
+  password: string,
+  guard?: { lockout: LoginLockout; clientIp?: string },
+): Promise<Caller> {
+  // Brute-force lockout (auth/lockout.ts): checked before the password, for known and unknown alike.
+  const check = await guard?.lockout.check(login);
+  if (check?.locked) throw new ApiError(ErrorCodes.LOCKED_OUT);
+  // PostgreSQL text cannot hold NUL, so no stored login has one: such a login is simply unknown.
+  const rows = login.includes('\u0000')
+    ? []
+    : await prisma.$queryRaw<AccountRow[]>`
     SELECT user_id, login, password_hash, customer_id, root_id, licences
       FROM account WHERE login_key = ${loginKey(login)}`;
   const row = rows[0];
   const ok = row ? await verifyPassword(row.password_hash, password) : await burnVerifyTime(password);
-  if (!row || !ok) throw new ApiError(ErrorCodes.BAD_LOGIN);
+  if (!row || !ok) {
+    const locked = check && guard ? await guard.lockout.recordFailure(check, guard.clientIp) : false;
+    throw new ApiError(locked ? ErrorCodes.LOCKED_OUT : ErrorCodes.BAD_LOGIN);
+  }
+  if (check && guard && !(await guard.lockout.recordSuccess(check))) throw new ApiError(ErrorCodes.LOCKED_OUT);
   return {
     userId: row.user_id,
     login: row.login,

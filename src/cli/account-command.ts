@@ -1,11 +1,13 @@
 import { addPoints, createAccount, setPassword } from '../accounts/account-store.ts';
 import { CliError, cliConfig, withDatabase } from './cli-support.ts';
+import { unlockLogin } from '../auth/lockout.ts';
 
 export const ACCOUNT_HELP = `Usage:
   omis account add --login NAME --password PASS --user-id N --customer-id ID
                    [--parent LOGIN] [--licence TaskManager --licence Points] [--points N]
   omis account passwd LOGIN --password PASS
   omis account points LOGIN AMOUNT      add AMOUNT (may be negative) to the root of LOGIN's tree
+  omis account unlock LOGIN             end LOGIN's lockout after failed logins and reset its count
 
 Logins compare case-insensitively; passwords are case-sensitive and stored as argon2id hashes.`;
 
@@ -51,6 +53,14 @@ export async function accountCommand(positionals: string[], values: Record<strin
       if (!login || amount === undefined) throw new CliError(`expected LOGIN AMOUNT\n\n${ACCOUNT_HELP}`);
       const result = await withDatabase(config, (db) => addPoints(db.prisma, login, wholeNumber(amount, 'AMOUNT')));
       console.log(`points of ${result.root} (root of ${login}'s tree): ${result.balance}`);
+      return;
+    }
+    case 'unlock': {
+      const [login] = args;
+      if (!login) throw new CliError(`expected LOGIN\n\n${ACCOUNT_HELP}`);
+      // Works for any login name, known or not: failures of unknown names are counted too.
+      const unlocked = await withDatabase(config, (db) => unlockLogin(db.prisma, login));
+      console.log(unlocked ? `failed logins of ${login} forgotten; it can log in again` : `${login} had no failed logins`);
       return;
     }
     default:

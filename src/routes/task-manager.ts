@@ -4,10 +4,14 @@ import { ApiError, ErrorCodes, isApiError } from '../errors/error-codes.ts';
 import { collectParams, TransportError } from '../request/collect-params.ts';
 import { ParamBag } from '../request/param-bag.ts';
 import { Field } from '../request/fields.ts';
-import { errorResponse } from '../render/task-response.ts';
+import { errorResponse, type TaskResponse } from '../render/task-response.ts';
+import { checkRedirects, type RedirectTargets } from '../render/redirect.ts';
+import { addXmlSource, type XmlSourceOptions } from '../request/xml-sources.ts';
+import { fetchXmlReqUrl, XmlReqUrlError } from '../request/xml-req-url.ts';
 import { sendTaskResponse } from '../render/send-response.ts';
 import { handleTaskRequest } from '../tasks/handle-task-request.ts';
 import type { TaskContext } from '../tasks/task-context.ts';
+import { LoginLockout, lockoutPolicy } from '../auth/lockout.ts';
 
 export const TASK_MANAGER_PATH = '/WebAPI/TaskManager.aspx';
 
@@ -15,11 +19,22 @@ export const TASK_MANAGER_PATH = '/WebAPI/TaskManager.aspx';
 const PAGE_METHODS = new Set(['GET', 'POST']);
 
 /**
- * The page: normalise → authenticate → act → render. The path matches case-insensitively (the
+ * The page: normalise (query, form, XML source; redirects checked) → authenticate and act
+ * (handleTaskRequest) → render (send-response). The path matches case-insensitively (the
  * router is built with caseSensitive: false, as IIS is).
  */
 export default async function taskManagerRoute(app: FastifyInstance, { config }: { config: Config }) {
-  const ctx: TaskContext = { prisma: app.db.prisma, config, secret: app.signingSecret };
+  const ctx: TaskContext = {
+    prisma: app.db.prisma,
+    config,
+    secret: app.signingSecret,
+    lockout: new LoginLockout(app.db.prisma, lockoutPolicy(config), app.log),
+  };
+
+  const xmlSources: XmlSourceOptions = {
+    maxBytes: config.OMIS_XML_MAX_BYTES,
+    fetchUrl: (url) => fetchXmlReqUrl(url, { hosts: config.OMIS_XMLREQURL_HOSTS, maxBytes: config.OMIS_XML_MAX_BYTES }),
+  };
 
   app.route({
     method: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'],
@@ -29,23 +44,30 @@ export default async function taskManagerRoute(app: FastifyInstance, { config }:
         return reply.code(405).header('allow', config.OMIS_ALLOWED_METHODS.join(', ')).send();
       }
       let bag = new ParamBag();
+      let redirects: RedirectTargets | undefined;
+      let response: TaskResponse;
       try {
         const collected = await collectParams(request, config.OMIS_XML_MAX_BYTES);
         bag = collected.bag;
         if (!config.OMIS_ALLOWED_METHODS.includes(request.method as 'GET' | 'POST')) {
           throw new ApiError(ErrorCodes.METHOD_NOT_ALLOWED);
         }
-        const response = await handleTaskRequest(ctx, bag, { clientIp: request.ip });
-        return await sendTaskResponse(reply, response, bag, config);
+        await addXmlSource(bag, collected.files, xmlSources);
+        // Checked before acting: a refused redirect (106) must leave every record as it was.
+        redirects = checkRedirects(bag, config.OMIS_REDIRECT_HOSTS);
+        response = await handleTaskRequest(ctx, bag, { clientIp: request.ip });
       } catch (error) {
         if (error instanceof TransportError) return reply.code(error.statusCode).type('text/plain; charset=utf-8').send(error.message);
+        if (error instanceof XmlReqUrlError) request.log.info({ reason: error.reason }, 'XmlReqUrl refused (104)');
         if (isApiError(error)) {
           const echo = { launchId: bag.text(Field.launchId), jobId: bag.text(Field.jobId) };
-          return sendTaskResponse(reply, errorResponse(error.code, echo, error.field), bag, config);
+          response = errorResponse(error.code, echo, error.field);
+        } else {
+          request.log.error({ err: error }, 'request failed; answering 9999');
+          response = errorResponse(ErrorCodes.UNAVAILABLE);
         }
-        request.log.error({ err: error }, 'request failed; answering 9999');
-        return sendTaskResponse(reply, errorResponse(ErrorCodes.UNAVAILABLE), bag, config);
       }
+      return sendTaskResponse(reply, response, bag, config, { redirects });
     },
   });
 }

@@ -3,9 +3,16 @@ import { errorResponse, type TaskResponse } from '../render/task-response.ts';
 import { Field } from '../request/fields.ts';
 import type { ParamBag } from '../request/param-bag.ts';
 import { authenticate, Licence, requireLicence, type Caller } from '../auth/authenticate.ts';
-import { readIntent, requiredFields, type Intent } from './intent.ts';
-import { queryJob, queryLaunch } from './query-task.ts';
+import { writeAudit } from '../audit/audit-log.ts';
+import { requestedAction, type RequestedAction } from '../audit/requested-action.ts';
+import { JobActions, readIntent, requiredFields, type Intent } from './intent.ts';
+import { locateJob, queryJob, queryLaunch } from './query-task.ts';
+import { findVisibleLaunch, listLaunchJobs } from './task-store.ts';
 import { viewSettings, type TaskContext } from './task-context.ts';
+import { answerRecord } from './actions/answer.ts';
+import { executeJobAction } from './actions/job-action.ts';
+import { executeLaunchAction } from './actions/launch-action.ts';
+import { RefusedAction } from './actions/refused-action.ts';
 
 export interface RequestOrigin {
   clientIp: string;
@@ -13,33 +20,74 @@ export interface RequestOrigin {
 
 /**
  * Acts on a normalised request, in the contract's checking order (CONTRACT.md §5): required fields,
- * credentials, licence, the syntax of the action and target fields, then the record. API-level
- * refusals come back as error responses; anything else (the database gone) propagates.
+ * credentials, licence, the syntax of the action and target fields, then the record, its state and
+ * its recipients. API-level refusals come back as error responses; anything else (the database
+ * gone) propagates. Every action request that got past authentication is audited, refused or not.
  */
 export async function handleTaskRequest(ctx: TaskContext, bag: ParamBag, origin: RequestOrigin): Promise<TaskResponse> {
   const echo = { launchId: bag.text(Field.launchId), jobId: bag.text(Field.jobId) };
+  let audited: { caller: Caller; requested: RequestedAction } | undefined;
   try {
     const credentials = requiredFields(bag);
-    const caller = await authenticate(ctx.prisma, credentials.login, credentials.password);
+    const guard = ctx.lockout ? { lockout: ctx.lockout, clientIp: origin.clientIp } : undefined;
+    const caller = await authenticate(ctx.prisma, credentials.login, credentials.password, guard);
+    const requested = requestedAction(bag);
+    if (requested) audited = { caller, requested };
     requireLicence(caller, Licence.taskManager);
+    // The points module is a licence of its own; licences are checked before the fields' syntax.
+    if (bag.text(Field.jobAction) === String(JobActions.restart)) requireLicence(caller, Licence.points);
     const intent = readIntent(bag, ctx.config.OMIS_TIMEZONE);
-    return await execute(ctx, caller, intent, origin);
+    return await execute(ctx, caller, intent, origin, requested);
   } catch (error) {
-    if (isApiError(error)) return errorResponse(error.code, echo, error.field);
-    throw error;
+    if (!isApiError(error)) throw error;
+    if (audited) await auditRefusal(ctx, audited.caller, audited.requested, origin, error);
+    return errorResponse(error.code, echo, error.field);
   }
 }
 
-async function execute(ctx: TaskContext, caller: Caller, intent: Intent, _origin: RequestOrigin): Promise<TaskResponse> {
+async function execute(
+  ctx: TaskContext,
+  caller: Caller,
+  intent: Intent,
+  origin: RequestOrigin,
+  requested: RequestedAction | undefined,
+): Promise<TaskResponse> {
   const settings = viewSettings(ctx);
   switch (intent.kind) {
-    case 'query':
-      return intent.target.jobId !== undefined
-        ? queryJob(ctx.prisma, caller, intent.target, settings)
-        : queryLaunch(ctx.prisma, caller, intent.target.launchId ?? null, settings);
+    case 'query': {
+      const { target, recipients } = intent;
+      if (!recipients) {
+        return target.jobId !== undefined
+          ? queryJob(ctx.prisma, caller, target, settings)
+          : queryLaunch(ctx.prisma, caller, target.launchId ?? null, settings);
+      }
+      if (target.jobId !== undefined) {
+        const found = await locateJob(ctx.prisma, caller, target);
+        return answerRecord(ctx.prisma, { launch: found.launch, jobs: [found.job], job: found.job }, recipients, settings);
+      }
+      const launch = target.launchId ? await findVisibleLaunch(ctx.prisma, caller.userId, target.launchId) : undefined;
+      if (!launch) throw new ApiError(ErrorCodes.NO_LAUNCH);
+      return answerRecord(ctx.prisma, { launch, jobs: await listLaunchJobs(ctx.prisma, launch.launch_id) }, recipients, settings);
+    }
     case 'launch-action':
-    case 'job-action':
-      // Actions land with the state machines (issue 4); until then they are refused, never faked.
-      throw new ApiError(ErrorCodes.NOT_ALLOWED_IN_STATUS);
+    case 'job-action': {
+      const ac = { prisma: ctx.prisma, caller, clientIp: origin.clientIp, requested: requested!, settings };
+      return intent.kind === 'launch-action' ? executeLaunchAction(ac, intent) : executeJobAction(ac, intent);
+    }
   }
+}
+
+/** A refused action's entry, written on its own (the action's transaction, if any, rolled back). */
+async function auditRefusal(ctx: TaskContext, caller: Caller, requested: RequestedAction, origin: RequestOrigin, error: ApiError) {
+  await writeAudit(ctx.prisma, {
+    accountId: caller.userId,
+    login: caller.login,
+    clientIp: origin.clientIp,
+    action: requested.action,
+    targetType: requested.targetType,
+    targetId: requested.targetId,
+    errorCode: error.code,
+    before: error instanceof RefusedAction ? error.before : { request: requested.request },
+    after: null,
+  });
 }

@@ -2,6 +2,7 @@ import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { Config } from '../config/config.ts';
 import { reportPathFor } from '../reports/report-link.ts';
 import type { ViewSettings } from './task-views.ts';
+import type { LoginLockout } from '../auth/lockout.ts';
 
 /** What acting on a request needs from the application. */
 export interface TaskContext {
@@ -9,6 +10,8 @@ export interface TaskContext {
   config: Config;
   /** The signing secret (OMIS_SECRET, or the one generated and kept in the database). */
   secret: string;
+  /** Brute-force lockout of logins (auth/lockout.ts); absent, failures are not counted. */
+  lockout?: LoginLockout | undefined;
 }
 
 export function viewSettings(ctx: TaskContext): ViewSettings {
