@@ -56,6 +56,17 @@ CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
  * instances starting at once apply each migration exactly once.
  */
 export async function migrate(db: Database, migrations: Migration[] = readMigrations()): Promise<MigrateResult> {
+  // Advisory locks are re-entrant within one session, and PGlite has only one session: callers in
+  // the same process are queued here as well.
+  const previous = inProcess.get(db) ?? Promise.resolve();
+  const run = previous.catch(() => {}).then(() => migrateLocked(db, migrations));
+  inProcess.set(db, run);
+  return run;
+}
+
+const inProcess = new WeakMap<Database, Promise<unknown>>();
+
+async function migrateLocked(db: Database, migrations: Migration[]): Promise<MigrateResult> {
   return db.withConnection(async (conn) => {
     await conn.query('SELECT pg_advisory_lock($1)', [ADVISORY_LOCK_KEY]);
     try {
