@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openDatabase } from '../db/database.ts';
+import { openDatabase, type Database } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
 import { loadSeed, parseSeed } from '../db/seed.ts';
 import { startServer } from '../server.ts';
-import { cliConfig, describeDatabase } from './cli-support.ts';
+import { CliError, cliConfig, describeDatabase } from './cli-support.ts';
+import { DatabaseUnavailableError, waitForDatabase } from '../db/wait-for-database.ts';
 
 export const SERVE_HELP = `Usage: omis serve [--demo]
 
@@ -18,6 +19,7 @@ export const DEMO_SEED_FILE = path.resolve(path.dirname(fileURLToPath(import.met
 export async function serveCommand(_positionals: string[], values: Record<string, unknown>): Promise<void> {
   const config = cliConfig();
   const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.OMIS_DATA_DIR });
+  if (db.kind === 'postgres') await waitForPostgres(db, describeDatabase(config));
   if (db.kind === 'pglite') await migrate(db);
   if (values.demo && (await db.prisma.account.count()) === 0) {
     const seed = parseSeed(JSON.parse(readFileSync(DEMO_SEED_FILE, 'utf8')), config.OMIS_TIMEZONE);
@@ -35,5 +37,16 @@ Demo logins: acme / acme-pass (root, Points licence), acme-mkt / mkt-pass, acme-
 Try:
   ${base}/WebAPI/TaskManager.aspx?ManagerLoginName=acme-mkt&ManagerPassword=mkt-pass&LaunchID=5001
   ${base}/WebAPI/TaskManager.aspx?ManagerLoginName=acme&ManagerPassword=acme-pass&JobID=9001&ReturnType=CSV`);
+  }
+}
+
+/** PostgreSQL may come up after the server (containers): wait for it with one line per attempt. */
+async function waitForPostgres(db: Database, described: string): Promise<void> {
+  try {
+    await waitForDatabase(db, { onRetry: (message) => console.error(`omis serve: ${described}: ${message}`) });
+  } catch (error) {
+    await db.close();
+    if (error instanceof DatabaseUnavailableError) throw new CliError(`${described}: ${error.message}`);
+    throw error;
   }
 }

@@ -50,12 +50,19 @@ export async function createPglite(dataDir: string): Promise<PGlite> {
   return PGlite.create(dir);
 }
 
+/** Longest wait for a PostgreSQL connection (new, or free in the pool) before answering 9999. */
+export const CONNECT_TIMEOUT_MS = 800;
+
 function openPostgres(url: string, poolSize: number): Database {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
-    // Fail fast when the database is gone instead of queueing requests forever (ErrorCode 9999).
-    connectionTimeoutMillis: 2000,
+    // Fail fast when the database is gone instead of queueing requests forever: a stopped server
+    // refuses at once, an unresponsive one is given up on within a second (ErrorCode 9999, HTTP 503).
+    // pg-pool applies the same limit to waiting for a free connection, which sheds load under overload.
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    // Notice a peer that vanished without closing (host down, network cut) on idle connections too.
+    keepAlive: true,
     idleTimeoutMillis: 30_000,
     query_timeout: 15_000,
   });
