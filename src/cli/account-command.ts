@@ -6,7 +6,8 @@ export const ACCOUNT_HELP = `Usage:
   omis account add --login NAME --password PASS --user-id N --customer-id ID
                    [--parent LOGIN] [--licence TaskManager --licence Points] [--points N]
   omis account passwd LOGIN --password PASS
-  omis account points LOGIN AMOUNT      add AMOUNT (may be negative) to the root of LOGIN's tree
+  omis account points LOGIN AMOUNT      add AMOUNT to the root of LOGIN's tree
+                                        (to take points away: omis account points LOGIN -- -50)
   omis account unlock LOGIN             end LOGIN's lockout after failed logins and reset its count
 
 Logins compare case-insensitively; passwords are case-sensitive and stored as argon2id hashes.`;
