@@ -105,8 +105,8 @@ export class Simulator {
   /** One pass: every due job one step, then every due launch one step. */
   async runOnce(now: Date = new Date()): Promise<TickResult> {
     const result: TickResult = { jobsAdvanced: 0, jobsOutOfPoints: 0, launchesStepped: 0, skipped: 0 };
-    for (const jobId of await this.dueJobs(now)) {
-      const outcome = await this.stepJob(jobId, now);
+    for (const { job_id: jobId, launch_id: launchId } of await this.dueJobs(now)) {
+      const outcome = await this.stepJob(jobId, launchId, now);
       if (outcome === 'advanced') result.jobsAdvanced++;
       else if (outcome === 'out-of-points') result.jobsOutOfPoints++;
       else result.skipped++;
@@ -126,15 +126,14 @@ export class Simulator {
   }
 
   /** Candidates only (no locks): each is re-checked under its locks. */
-  private async dueJobs(now: Date): Promise<number[]> {
-    const rows = await this.db.prisma.$queryRaw<Array<{ job_id: number }>>`
-      SELECT j.job_id FROM job j JOIN launch l ON l.launch_id = j.launch_id
+  private async dueJobs(now: Date): Promise<Array<{ job_id: number; launch_id: number }>> {
+    return this.db.prisma.$queryRaw<Array<{ job_id: number; launch_id: number }>>`
+      SELECT j.job_id, j.launch_id FROM job j JOIN launch l ON l.launch_id = j.launch_id
        WHERE j.deleted_at IS NULL AND l.deleted_at IS NULL AND j.error_code = 0 AND l.error_code = 0
          AND j.status BETWEEN 1 AND 8 AND l.status IN (2, 3)
          AND (j.next_step_at IS NULL OR j.next_step_at <= ${ts(now)})
        ORDER BY j.next_step_at NULLS FIRST, j.job_id
        LIMIT ${this.batchSize}::int`;
-    return rows.map((row) => row.job_id);
   }
 
   private async dueLaunches(now: Date): Promise<number[]> {
@@ -159,11 +158,8 @@ export class Simulator {
     return rows[0];
   }
 
-  private async stepJob(jobId: number, now: Date): Promise<'advanced' | 'out-of-points' | 'skipped'> {
+  private async stepJob(jobId: number, launchId: number, now: Date): Promise<'advanced' | 'out-of-points' | 'skipped'> {
     return this.db.prisma.$transaction(async (tx) => {
-      const found = await tx.$queryRaw<Array<{ launch_id: number }>>`SELECT launch_id FROM job WHERE job_id = ${jobId}::int`;
-      const launchId = found[0]?.launch_id;
-      if (launchId === undefined) return 'skipped';
       // Launch first, then job: the lock order of every action (tasks/task-store.ts).
       const launch = await this.lockLaunch(tx, launchId);
       if (!launch) return 'skipped';
