@@ -1,0 +1,131 @@
+import { writeToString } from 'fast-csv';
+import type { JobView, LaunchView, TaskResponse } from './task-response.ts';
+
+/**
+ * The CSV answer (CONTRACT.md §7): a header row, then one row per launch, job and recipient, told
+ * apart by RecordType. Columns are contract, in this order. An error is one row with ErrorCode,
+ * ErrorMSG and the IDs the request gave (RecordType empty: it is no record).
+ *
+ * Every row repeats ErrorCode and ErrorMSG, and the IDs of the records above it (a job row carries
+ * its LaunchID, a recipient row its LaunchID, JobID and JobType), so that each row can be read
+ * alone, e.g. after sorting in a spreadsheet.
+ */
+export const CSV_COLUMNS = [
+  'ErrorCode',
+  'ErrorMSG',
+  'RecordType',
+  'LaunchID',
+  'JobID',
+  'UserID',
+  'CustomerID',
+  'LaunchName',
+  'JobType',
+  'STATUS',
+  'ERRORCODE',
+  'LAUNCHCOUNT',
+  'StatusText',
+  'ExpireTime',
+  'ReportPath',
+  'EmailAddress',
+  'SMSNumber',
+  'ExternRefNum',
+  'DeliveryStatus',
+] as const;
+
+export type CsvColumn = (typeof CSV_COLUMNS)[number];
+export type CsvRow = Partial<Record<CsvColumn, string | number>>;
+
+export const UTF8_BOM = '\uFEFF';
+
+// A number as the page writes numbers (ERRORCODE -1 and -2 among them) is no formula.
+const PLAIN_NUMBER = /^-?\d+$/;
+// What a spreadsheet may take for the start of a formula or a DDE call: = + - @, tab and CR, also
+// after leading spaces, and the full-width forms East Asian input methods produce.
+const FORMULA_START = /^[\s]*[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
+
+// Control characters other than tab and line breaks have no place in a cell (and some CSV readers
+// stop at NUL); lone surrogates cannot be written as UTF-8.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+export function cleanCell(value: string): string {
+  return value.replace(CONTROL, '').replace(LONE_SURROGATE, '\uFFFD');
+}
+
+/** A cell that no spreadsheet will evaluate: a leading apostrophe when it could start a formula. */
+export function neutraliseCell(raw: string): string {
+  const value = cleanCell(raw);
+  if (PLAIN_NUMBER.test(value)) return value;
+  return FORMULA_START.test(value) ? `'${value}` : value;
+}
+
+function launchRow(response: TaskResponse, launch: LaunchView): CsvRow {
+  return {
+    RecordType: 'LAUNCH',
+    LaunchID: launch.launchId,
+    UserID: launch.userId,
+    CustomerID: response.customerId,
+    LaunchName: launch.launchName,
+    STATUS: launch.status,
+    ERRORCODE: launch.errorCode,
+    LAUNCHCOUNT: launch.launchCount,
+    StatusText: launch.statusText,
+    ExpireTime: launch.expireTime,
+  };
+}
+
+function jobRow(response: TaskResponse, launch: LaunchView, job: JobView): CsvRow {
+  return {
+    RecordType: 'JOB',
+    LaunchID: job.launchId,
+    JobID: job.jobId,
+    UserID: launch.userId,
+    CustomerID: response.customerId,
+    JobType: job.jobType,
+    STATUS: job.status,
+    ERRORCODE: job.errorCode,
+    StatusText: job.statusText,
+    ReportPath: job.reportPath,
+  };
+}
+
+/** The rows of an answer, before cells are neutralised and written. */
+export function csvRows(response: TaskResponse): CsvRow[] {
+  const status = { ErrorCode: response.errorCode, ErrorMSG: response.errorMsg };
+  const { launch } = response;
+  if (response.errorCode !== 0 || !launch) {
+    return [{ ...status, RecordType: '', LaunchID: response.launchId, JobID: response.jobId, UserID: response.userId, CustomerID: response.customerId }];
+  }
+  const rows: CsvRow[] = [{ ...status, ...launchRow(response, launch) }];
+  for (const job of launch.jobs) {
+    rows.push({ ...status, ...jobRow(response, launch, job) });
+    for (const recipient of job.recipients) {
+      rows.push({
+        ...status,
+        RecordType: 'RECIPIENT',
+        LaunchID: job.launchId,
+        JobID: job.jobId,
+        UserID: launch.userId,
+        CustomerID: response.customerId,
+        JobType: job.jobType,
+        EmailAddress: recipient.emailAddress,
+        SMSNumber: recipient.smsNumber,
+        ExternRefNum: recipient.externRefNum,
+        DeliveryStatus: recipient.deliveryStatus,
+      });
+    }
+  }
+  return rows;
+}
+
+/** The answer as CSV text (RFC 4180: CRLF rows, quotes where needed), optionally with a UTF-8 BOM. */
+export async function renderCsv(response: TaskResponse, options: { bom?: boolean } = {}): Promise<string> {
+  const rows = csvRows(response).map((row) => CSV_COLUMNS.map((column) => neutraliseCell(String(row[column] ?? ''))));
+  const text = await writeToString(rows, {
+    headers: [...CSV_COLUMNS],
+    rowDelimiter: '\r\n',
+    includeEndRowDelimiter: true,
+  });
+  return options.bom ? UTF8_BOM + text : text;
+}
