@@ -110,6 +110,8 @@ const envSchema = z.object({
   /** Run the job simulator inside `serve` (on by default only for the embedded demo). */
   OMIS_SIMULATOR: flag(false),
   OMIS_SIMULATOR_TICK_MS: integer(2000, 50, 3_600_000),
+  /** How long the simulator keeps a job at one STATUS (and a launch at "launching"); 0: one tick. */
+  OMIS_SIMULATOR_STEP_MS: integer(5000, 0, 86_400_000),
   /** Trust X-Forwarded-For from a reverse proxy for the audit log's client address. */
   OMIS_TRUST_PROXY: flag(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
