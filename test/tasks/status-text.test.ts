@@ -25,7 +25,7 @@ describe('launch StatusText', () => {
 });
 
 describe('job StatusText', () => {
-  it.each([
+  it.each<[number, number, string]>([
     [0, 0, '寄送完畢'],
     [1, 0, '等候發送'],
     [2, 0, '處理內文'],
@@ -36,10 +36,10 @@ describe('job StatusText', () => {
     [7, 0, '處理發送中'],
     [8, 0, '追蹤中'],
     ...[0, 1, 2, 3, 4, 5, 6, 7, 8].flatMap((status) => [
-      [status, -1, '已被終結'] as const,
-      [status, -2, '暫停'] as const,
-      [status, 201, '有錯誤'] as const,
-      [status, 3, '有錯誤'] as const,
+      [status, -1, '已被終結'] as [number, number, string],
+      [status, -2, '暫停'] as [number, number, string],
+      [status, 201, '有錯誤'] as [number, number, string],
+      [status, 3, '有錯誤'] as [number, number, string],
     ]),
   ])('STATUS %i ERRORCODE %i → %s', (status, errorCode, text) => {
     expect(jobStatusText(status, errorCode)).toBe(text);
