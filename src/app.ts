@@ -3,6 +3,7 @@ import type { Config } from './config/config.ts';
 import type { Database } from './db/database.ts';
 import databasePlugin from './plugins/database.ts';
 import bodyParsers from './plugins/body-parsers.ts';
+import transportLimits from './plugins/transport-limits.ts';
 import taskManagerRoute from './routes/task-manager.ts';
 
 export interface AppOptions {
@@ -40,6 +41,7 @@ function bodyBytes(config: Config): number {
 export async function app(fastify: FastifyInstance, options: AppOptions): Promise<void> {
   const { config } = options;
   await fastify.register(databasePlugin, { config, database: options.database });
+  await fastify.register(transportLimits, { queryBytes: MAX_QUERY_BYTES, bodyBytes: bodyBytes(config) });
   await fastify.register(bodyParsers, { bodyBytes: bodyBytes(config), fileBytes: config.OMIS_XML_MAX_BYTES });
   await fastify.register(taskManagerRoute, { config });
 }

@@ -16,6 +16,11 @@ export interface BodyLimits {
  */
 export default fp<BodyLimits>(
   async (app, limits) => {
+    // Like ASP.NET, the page reads only urlencoded and multipart bodies; any other body (JSON, XML,
+    // text, none declared) is read up to the limit and ignored, and the query string still counts.
+    // Fastify's own JSON and text parsers would instead refuse such a request or fail on bad JSON.
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: limits.bodyBytes }, (_request, _body, done) => done(null, undefined));
     await app.register(formbody, { bodyLimit: limits.bodyBytes, parser: (body: string) => parseUrlEncoded(body) as never });
     await app.register(multipart, {
       throwFileSizeLimit: false,

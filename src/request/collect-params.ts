@@ -54,6 +54,19 @@ export async function collectParams(request: FastifyRequest, fileLimitBytes: num
 
 async function readMultipart(request: FastifyRequest, files: UploadedFile[], fileLimitBytes: number): Promise<NamedValues> {
   const fields: Array<[string, string]> = [];
+  try {
+    await readParts(request, files, fileLimitBytes, fields);
+  } catch (error) {
+    if (error instanceof TransportError) throw error;
+    // Over a count limit (parts, fields, files: 413) or malformed (a cut-off body, a bad boundary).
+    const status = (error as { statusCode?: number }).statusCode;
+    const message = (error as Error).message?.split('\n')[0] || 'malformed multipart body';
+    throw new TransportError(status !== undefined && status >= 400 && status < 500 ? status : 400, message);
+  }
+  return fields;
+}
+
+async function readParts(request: FastifyRequest, files: UploadedFile[], fileLimitBytes: number, fields: Array<[string, string]>) {
   for await (const part of request.parts()) {
     if (part.type === 'file') {
       if (part.fieldname.toLowerCase() === Field.xmlReqFilePath.toLowerCase()) {
@@ -70,7 +83,6 @@ async function readMultipart(request: FastifyRequest, files: UploadedFile[], fil
     }
     fields.push([part.fieldname, typeof part.value === 'string' ? part.value : String(part.value)]);
   }
-  return fields;
 }
 
 async function readFilePart(part: MultipartFile, limit: number): Promise<UploadedFile> {
