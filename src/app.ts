@@ -5,6 +5,11 @@ import databasePlugin from './plugins/database.ts';
 import bodyParsers from './plugins/body-parsers.ts';
 import transportLimits from './plugins/transport-limits.ts';
 import taskManagerRoute from './routes/task-manager.ts';
+import consoleRoute from './routes/console.ts';
+import healthRoute from './routes/health.ts';
+import metricsPlugin from './plugins/metrics.ts';
+import requestIdPlugin, { loggingOptions } from './plugins/logging.ts';
+import simulatorPlugin from './plugins/simulator.ts';
 
 export interface AppOptions {
   config: Config;
@@ -18,7 +23,8 @@ export const MAX_QUERY_BYTES = 64 * 1024;
 /** Options of the Fastify instance itself; the server and the tests both build with these. */
 export function fastifyOptions(config: Config): FastifyServerOptions {
   return {
-    logger: config.LOG_LEVEL === 'silent' ? false : { level: config.LOG_LEVEL },
+    // Request ids, and no passwords or XML requests in the logs (plugins/logging.ts).
+    ...loggingOptions(config),
     // The request line counts against Node's header limit: room for a 64 KiB query plus headers.
     // (Fastify passes `http` to http.createServer; its types only describe it for HTTP/2.)
     ...({ http: { maxHeaderSize: MAX_QUERY_BYTES + 16 * 1024 } } as object),
@@ -40,10 +46,15 @@ function bodyBytes(config: Config): number {
 /** The whole application as one plugin. */
 export async function app(fastify: FastifyInstance, options: AppOptions): Promise<void> {
   const { config } = options;
+  await fastify.register(requestIdPlugin);
   await fastify.register(databasePlugin, { config, database: options.database });
+  await fastify.register(metricsPlugin);
   await fastify.register(transportLimits, { queryBytes: MAX_QUERY_BYTES, bodyBytes: bodyBytes(config) });
   await fastify.register(bodyParsers, { bodyBytes: bodyBytes(config), fileBytes: config.OMIS_XML_MAX_BYTES });
   await fastify.register(taskManagerRoute, { config });
+  await fastify.register(consoleRoute, { config });
+  await fastify.register(healthRoute);
+  await fastify.register(simulatorPlugin, { config });
 }
 
 /** A ready Fastify instance with the app registered (not listening). */

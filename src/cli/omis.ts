@@ -5,6 +5,7 @@ import { SeedError } from '../db/seed.ts';
 import { accountCommand, ACCOUNT_HELP } from './account-command.ts';
 import { migrateCommand, seedCommand, MIGRATE_HELP, SEED_HELP } from './database-commands.ts';
 import { serveCommand, SERVE_HELP } from './serve-command.ts';
+import { simulateCommand, SIMULATE_HELP } from './simulate-command.ts';
 import { CliError } from './cli-support.ts';
 
 /** `omis` — the command line of CONTRACT.md §11. */
@@ -15,7 +16,7 @@ Commands:
   migrate                 apply pending database migrations
   seed FILE               load accounts and launches from a seed file (JSON)
   account add|passwd|points|unlock ...   manage manager accounts
-  simulate                run the job simulator alone
+  simulate [--once]       run the job simulator alone
   audit                   list the audit log
 
 Run 'omis <command> --help' for a command's options.
@@ -30,6 +31,11 @@ export interface Command {
 const commands: Record<string, Command> = {
   serve: { help: SERVE_HELP, options: { demo: { type: 'boolean' }, 'no-simulator': { type: 'boolean' } }, run: serveCommand },
   migrate: { help: MIGRATE_HELP, options: {}, run: migrateCommand },
+  simulate: {
+    help: SIMULATE_HELP,
+    options: { 'tick-ms': { type: 'string' }, 'step-ms': { type: 'string' }, once: { type: 'boolean' } },
+    run: simulateCommand,
+  },
   seed: { help: SEED_HELP, options: {}, run: seedCommand },
   account: {
     help: ACCOUNT_HELP,

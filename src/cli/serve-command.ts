@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { openDatabase, type Database } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
 import { loadSeed, parseSeed } from '../db/seed.ts';
+import type { Config } from '../config/config.ts';
 import { startServer } from '../server.ts';
 import { CliError, cliConfig, describeDatabase } from './cli-support.ts';
 import { DatabaseUnavailableError, waitForDatabase } from '../db/wait-for-database.ts';
@@ -12,12 +13,14 @@ export const SERVE_HELP = `Usage: omis serve [--demo]
 
 Starts the server on HOST:PORT. With DATABASE_URL unset it uses the embedded database in
 OMIS_DATA_DIR and applies pending migrations itself; on PostgreSQL run 'omis migrate' first.
-  --demo   load the demo accounts and launches when the database is empty, and print URLs to try`;
+  --demo           load the demo accounts and launches when the database is empty, print URLs to
+                   try, and run the simulator (unless OMIS_SIMULATOR=false is set)
+  --no-simulator   do not run the simulator, whatever OMIS_SIMULATOR says`;
 
 export const DEMO_SEED_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../demo/demo-seed.json');
 
 export async function serveCommand(_positionals: string[], values: Record<string, unknown>): Promise<void> {
-  const config = cliConfig();
+  const config = withSimulatorChoice(cliConfig(), values);
   const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.OMIS_DATA_DIR });
   if (db.kind === 'postgres') await waitForPostgres(db, describeDatabase(config));
   if (db.kind === 'pglite') await migrate(db);
@@ -30,6 +33,10 @@ export async function serveCommand(_positionals: string[], values: Record<string
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const base = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
   console.log(`omis-taskmanager listening on ${base} (${describeDatabase(config)})`);
+  console.log(`Console: ${base}/WebAPI/   Health: ${base}/healthz   Metrics: ${base}/metrics`);
+  if (config.OMIS_SIMULATOR) {
+    console.log(`Simulator: on (a step every ${config.OMIS_SIMULATOR_STEP_MS} ms; OMIS_SIMULATOR=false or --no-simulator turns it off)`);
+  }
   if (values.demo) {
     console.log(`
 Demo logins: acme / acme-pass (root, Points licence), acme-mkt / mkt-pass, acme-mkt-tw / tw-pass,
@@ -38,6 +45,16 @@ Try:
   ${base}/WebAPI/TaskManager.aspx?ManagerLoginName=acme-mkt&ManagerPassword=mkt-pass&LaunchID=5001
   ${base}/WebAPI/TaskManager.aspx?ManagerLoginName=acme&ManagerPassword=acme-pass&JobID=9001&ReturnType=CSV`);
   }
+}
+
+/**
+ * The simulator runs with --demo unless OMIS_SIMULATOR is set explicitly (in the environment or
+ * .env, which cliConfig has loaded); --no-simulator always wins.
+ */
+export function withSimulatorChoice(config: Config, values: Record<string, unknown>, env = process.env): Config {
+  const explicit = env.OMIS_SIMULATOR !== undefined && env.OMIS_SIMULATOR.trim() !== '';
+  const on = values['no-simulator'] ? false : explicit ? config.OMIS_SIMULATOR : config.OMIS_SIMULATOR || Boolean(values.demo);
+  return { ...config, OMIS_SIMULATOR: on };
 }
 
 /** PostgreSQL may come up after the server (containers): wait for it with one line per attempt. */

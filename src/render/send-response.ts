@@ -6,6 +6,7 @@ import { renderCsv } from './csv-response.ts';
 import { allowedRedirects, redirectLocation, type RedirectTargets } from './redirect.ts';
 import type { TaskResponse } from './task-response.ts';
 import { renderXml } from './xml-response.ts';
+import { recordTaskOutcome } from '../metrics/task-outcome.ts';
 
 /**
  * Render: one answer in the form the request asked for (CONTRACT.md §7, §8). A redirect when the
@@ -44,6 +45,7 @@ export interface SendOptions {
 }
 
 export async function sendTaskResponse(reply: FastifyReply, response: TaskResponse, bag: ParamBag, config: Config, options: SendOptions = {}): Promise<void> {
+  recordTaskOutcome(reply.request, response.errorCode, bag.text(Field.launchAction), bag.text(Field.jobAction));
   // Answers are about one account's records: never cached by a browser or a proxy.
   reply.header('cache-control', 'no-store').header('x-content-type-options', 'nosniff');
   const targets = options.redirects ?? allowedRedirects(bag, config.OMIS_REDIRECT_HOSTS);

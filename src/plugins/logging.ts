@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { FastifyServerOptions } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Config } from '../config/config.ts';
+import { aspnetUrlDecode } from '../request/aspnet-decode.ts';
+
+/**
+ * Logs (pino, through Fastify): one request id per request, taken from a proxy's X-Request-Id when
+ * it is a sane token and echoed back; and no secrets. The page reads its parameters from the raw URL
+ * (legacy clients send ManagerPassword and whole XmlRequest documents in the query string), so the
+ * request serializer rewrites the logged URL with those values replaced.
+ */
+export const REDACTED = '[REDACTED]';
+
+/** A parameter is secret when its name (decoded as the page decodes it, any case) is one of these… */
+const SECRET_NAMES = new Set(['xmlrequest', 'signature', 'omis_secret']);
+/** …or contains one of these. */
+const SECRET_PARTS = ['password', 'secret', 'token'];
+
+export function isSecretName(rawName: string): boolean {
+  const name = aspnetUrlDecode(rawName).trim().toLowerCase();
+  return SECRET_NAMES.has(name) || SECRET_PARTS.some((part) => name.includes(part));
+}
+
+/** The URL with the values of secret query parameters replaced; everything else as sent. */
+export function redactUrl(url: string): string {
+  const mark = url.indexOf('?');
+  if (mark < 0) return url;
+  const query = url
+    .slice(mark + 1)
+    .split('&')
+    .map((segment) => {
+      const eq = segment.indexOf('=');
+      if (eq < 0) return segment;
+      return isSecretName(segment.slice(0, eq)) ? `${segment.slice(0, eq)}=${REDACTED}` : segment;
+    })
+    .join('&');
+  return `${url.slice(0, mark)}?${query}`;
+}
+
+interface SerializableRequest {
+  method: string;
+  url: string;
+  host?: string;
+  ip?: string;
+  socket?: { remotePort?: number | undefined };
+}
+
+/** Fastify's usual request fields, with the URL redacted. */
+export function serializeRequest(request: SerializableRequest) {
+  return {
+    method: request.method,
+    url: redactUrl(request.url),
+    host: request.host,
+    remoteAddress: request.ip,
+    remotePort: request.socket?.remotePort,
+  };
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** A proxy's request id when it is a plain token (so logs cannot be forged through it), else a new one. */
+export function requestId(request: IncomingMessage): string {
+  const given = request.headers['x-request-id'];
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+/** The logger part of the Fastify options (app.ts fastifyOptions). */
+export function loggingOptions(config: Config, stream?: NodeJS.WritableStream): Pick<FastifyServerOptions, 'logger' | 'genReqId' | 'requestIdHeader'> {
+  return {
+    genReqId: requestId,
+    // Read by requestId above, after checking it.
+    requestIdHeader: false,
+    logger:
+      config.LOG_LEVEL === 'silent' && !stream
+        ? false
+        : {
+            level: config.LOG_LEVEL,
+            ...(stream ? { stream } : {}),
+            serializers: { req: serializeRequest as never },
+            redact: {
+              paths: [
+                'req.headers.authorization',
+                'req.headers.cookie',
+                'req.headers["x-api-key"]',
+                'res.headers["set-cookie"]',
+                '*.ManagerPassword',
+                '*.managerPassword',
+                '*.password',
+                '*.XmlRequest',
+                '*.OMIS_SECRET',
+                '*.secret',
+              ],
+              censor: REDACTED,
+            },
+          },
+  };
+}
+
+/**
+ * Echoes the request id, so a client's report can be matched with the server's log; answers unknown
+ * paths without Fastify's default log line, which would carry the raw URL (and any password in it).
+ */
+export default fp(
+  async (app) => {
+    app.addHook('onRequest', async (request, reply) => {
+      reply.header('x-request-id', request.id);
+    });
+    app.setNotFoundHandler(async (request, reply) => {
+      request.log.info({ method: request.method, url: redactUrl(request.url) }, 'no such route');
+      return reply.code(404).type('text/plain; charset=utf-8').send('Not Found');
+    });
+  },
+  { name: 'request-id' },
+);

@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { actionLabel } from '../../src/metrics/task-outcome.ts';
+import { buildTestApp, databaseKind, onPostgres, pageUrl, seedWith, type TestApp } from '../helper.ts';
+import { logins, standardSeed } from '../fixtures/standard-seed.ts';
+
+describe('action labels', () => {
+  it.each([
+    [undefined, undefined, 'query'],
+    ['1', undefined, 'launch.delete'],
+    ['2', undefined, 'launch.terminate'],
+    ['3', undefined, 'launch.pause'],
+    ['4', undefined, 'launch.unpause'],
+    [' 5 ', undefined, 'launch.change-expiry'],
+    ['9', undefined, 'launch.invalid'],
+    ['<script>', undefined, 'launch.invalid'],
+    [undefined, '1', 'job.delete'],
+    [undefined, '5', 'job.restart'],
+    [undefined, 'x', 'job.invalid'],
+  ])('LaunchAction %s, JobAction %s → %s', (launchAction, jobAction, label) => {
+    expect(actionLabel(launchAction, jobAction)).toBe(label);
+  });
+});
+
+describe(`GET /metrics (${databaseKind})`, () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await buildTestApp();
+    await seedWith(t.db, standardSeed);
+  });
+  afterAll(async () => t?.close());
+
+  /** The value of one sample line, e.g. `name{a="b"} 3`. */
+  function sample(text: string, name: string, labels: Record<string, string>): number | undefined {
+    for (const line of text.split('\n')) {
+      if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+      if (Object.entries(labels).every(([key, value]) => line.includes(`${key}="${value}"`))) return Number(line.slice(line.lastIndexOf(' ') + 1));
+    }
+    return undefined;
+  }
+
+  it('counts answers of the page by ErrorCode and action, times requests and argon2, in the Prometheus text format', async () => {
+    await t.app.inject({ method: 'GET', url: pageUrl({ ...logins.mkt, LaunchID: '5001' }) });
+    await t.app.inject({ method: 'GET', url: pageUrl({ ...logins.mkt, LaunchID: '5001' }) });
+    await t.app.inject({ method: 'GET', url: pageUrl({ ManagerLoginName: 'acme-mkt', ManagerPassword: 'wrong', LaunchID: '5001' }) });
+    await t.app.inject({ method: 'GET', url: pageUrl({ ...logins.mkt, JobID: '9001', JobAction: '7' }) });
+    await t.app.inject({ method: 'GET', url: pageUrl({ ManagerLoginName: 'acme-mkt' }) });
+    const res = await t.app.inject({ method: 'GET', url: '/metrics' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('text/plain');
+    const text = res.body;
+    expect(sample(text, 'omis_taskmanager_requests_total', { error_code: '0', action: 'query' })).toBe(2);
+    expect(sample(text, 'omis_taskmanager_requests_total', { error_code: '100', action: 'query' })).toBe(1);
+    expect(sample(text, 'omis_taskmanager_requests_total', { error_code: '113', action: 'job.invalid' })).toBe(1);
+    expect(sample(text, 'omis_taskmanager_requests_total', { error_code: '102', action: 'query' })).toBe(1);
+    expect(sample(text, 'omis_http_request_duration_seconds_count', { route: '/WebAPI/TaskManager.aspx', method: 'GET', status_code: '200' })).toBe(5);
+    expect(sample(text, 'omis_http_request_duration_seconds_bucket', { route: '/WebAPI/TaskManager.aspx', le: '+Inf' })).toBe(5);
+    expect(sample(text, 'omis_argon2_verify_seconds_count', {})).toBeGreaterThanOrEqual(1);
+    expect(text).toContain('# TYPE omis_argon2_verify_seconds histogram');
+    expect(text).toContain('process_cpu_user_seconds_total');
+    expect(text).toContain('nodejs_eventloop_lag_seconds');
+  });
+
+  it('gives every unknown path one label, so scanners cannot grow the series', async () => {
+    await t.app.inject({ method: 'GET', url: '/no/such/path-1' });
+    await t.app.inject({ method: 'GET', url: '/no/such/path-2' });
+    const text = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(text).not.toContain('path-1');
+    expect(sample(text, 'omis_http_request_duration_seconds_count', { route: 'unmatched', status_code: '404' })).toBe(2);
+  });
+
+  it.runIf(onPostgres)('shows the PostgreSQL pool', async () => {
+    const text = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(sample(text, 'omis_db_pool_max', {})).toBe(8);
+    expect(sample(text, 'omis_db_pool_connections', {})).toBeGreaterThanOrEqual(1);
+    expect(sample(text, 'omis_db_pool_waiting', {})).toBe(0);
+    expect(sample(text, 'omis_db_pool_idle', {})).toBeGreaterThanOrEqual(0);
+  });
+});
