@@ -1,0 +1,91 @@
+import { Writable } from 'node:stream';
+import Fastify from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { app as omisApp, fastifyOptions } from '../../src/app.ts';
+import { configWith } from '../../src/config/config.ts';
+import { isSecretName, loggingOptions, redactUrl, REDACTED } from '../../src/plugins/logging.ts';
+import { createTestDatabase, databaseKind, seedWith, type TestDatabase } from '../helper.ts';
+import { standardSeed } from '../fixtures/standard-seed.ts';
+
+describe('redacting request URLs', () => {
+  it.each([
+    ['/WebAPI/TaskManager.aspx?ManagerLoginName=acme&ManagerPassword=s3cret&LaunchID=5', `/WebAPI/TaskManager.aspx?ManagerLoginName=acme&ManagerPassword=${REDACTED}&LaunchID=5`],
+    ['/p?managerpassword=s3cret', `/p?managerpassword=${REDACTED}`],
+    ['/p?MANAGERPASSWORD=s3cret&x=1', `/p?MANAGERPASSWORD=${REDACTED}&x=1`],
+    // Names are decoded as the page decodes them before they are compared.
+    ['/p?Manager%50assword=s3cret', `/p?Manager%50assword=${REDACTED}`],
+    ['/p?Manager%u0050assword=s3cret', `/p?Manager%u0050assword=${REDACTED}`],
+    ['/p?Manager+Password=s3cret', `/p?Manager+Password=${REDACTED}`],
+    ['/p?ManagerPassword=a&ManagerPassword=b', `/p?ManagerPassword=${REDACTED}&ManagerPassword=${REDACTED}`],
+    ['/p?XmlRequest=%3CREQUEST%3E%3CManagerPassword%3Es3cret%3C/ManagerPassword%3E%3C/REQUEST%3E&LaunchID=1', `/p?XmlRequest=${REDACTED}&LaunchID=1`],
+    ['/WebAPI/Report.aspx?JobID=9&Expires=1&Signature=abc', `/WebAPI/Report.aspx?JobID=9&Expires=1&Signature=${REDACTED}`],
+    ['/p?LaunchID=5&ReturnType=CSV', '/p?LaunchID=5&ReturnType=CSV'],
+    ['/p', '/p'],
+    ['/p?novalue&ManagerPassword=', `/p?novalue&ManagerPassword=${REDACTED}`],
+  ])('%s', (url, logged) => {
+    expect(redactUrl(url)).toBe(logged);
+    expect(redactUrl(url)).not.toContain('s3cret');
+  });
+
+  it('treats password-like names as secret', () => {
+    expect(['ManagerPassword', 'password', 'OMIS_SECRET', 'api_token', 'XMLREQUEST', 'signature'].every(isSecretName)).toBe(true);
+    expect(['ManagerLoginName', 'LaunchID', 'XmlReqUrl', 'ReturnType'].some(isSecretName)).toBe(false);
+  });
+});
+
+describe(`request logs (${databaseKind})`, () => {
+  let database: TestDatabase;
+  const lines: string[] = [];
+  let app: ReturnType<typeof Fastify>;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    await seedWith(database.db, standardSeed);
+    const config = configWith({ OMIS_SECRET: 'test-secret-0123456789abcdef', LOG_LEVEL: 'info' });
+    const stream = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(...String(chunk).split('\n').filter(Boolean));
+        done();
+      },
+    });
+    app = Fastify({ ...fastifyOptions(config), ...loggingOptions(config, stream) });
+    await app.register(omisApp, { config, database: database.db });
+    await app.ready();
+  });
+  afterAll(async () => {
+    await app?.close();
+    await database?.drop();
+  });
+
+  it('logs each request with a request id and without its password or XML request', async () => {
+    lines.length = 0;
+    const xml = encodeURIComponent('<REQUEST><ManagerLoginName>acme</ManagerLoginName><ManagerPassword>xml-secret-pw</ManagerPassword></REQUEST>');
+    const res = await app.inject({ method: 'GET', url: `/WebAPI/TaskManager.aspx?ManagerLoginName=acme-mkt&ManagerPassword=query-secret-pw&XmlRequest=${xml}&LaunchID=5001` });
+    expect(res.statusCode).toBe(200);
+    const logged = lines.join('\n');
+    expect(logged).not.toContain('query-secret-pw');
+    expect(logged).not.toContain('xml-secret-pw');
+    const records = lines.map((line) => JSON.parse(line));
+    const incoming = records.find((record) => record.msg === 'incoming request');
+    expect(incoming.req.url).toContain(`ManagerPassword=${REDACTED}`);
+    expect(incoming.req.url).toContain('LaunchID=5001');
+    expect(incoming.reqId).toBe(res.headers['x-request-id']);
+    expect(records.find((record) => record.msg === 'request completed').reqId).toBe(incoming.reqId);
+  });
+
+  it('logs unknown paths without the password they carry', async () => {
+    lines.length = 0;
+    const res = await app.inject({ method: 'GET', url: '/WebAPI/TaskManagr.aspx?ManagerPassword=typo-secret-pw' });
+    expect(res.statusCode).toBe(404);
+    expect(lines.join('\n')).not.toContain('typo-secret-pw');
+  });
+
+  it("takes a proxy's X-Request-Id when it is a plain token, and makes a new one otherwise", async () => {
+    const given = await app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'edge-1234.abc' } });
+    expect(given.headers['x-request-id']).toBe('edge-1234.abc');
+    const forged = await app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'x\n{"msg":"forged"}' } });
+    expect(forged.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    const fresh = await app.inject({ method: 'GET', url: '/healthz' });
+    expect(fresh.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(fresh.headers['x-request-id']).not.toBe(forged.headers['x-request-id']);
+  });
+});
