@@ -1,23 +1,7 @@
 import net from 'node:net';
-import { XMLParser } from 'fast-xml-parser';
 import type { FastifyInstance } from 'fastify';
 
-/** Helpers for the request-surface tests that go over real HTTP. */
-const parser = new XMLParser({ parseTagValue: false, isArray: (name) => ['JOB', 'RECIPIENT'].includes(name) });
-
-export interface XmlAnswer {
-  ErrorCode: string;
-  ErrorMSG: string;
-  LaunchID: string;
-  JobID: string;
-  UserID: string;
-  CustomerID: string;
-  LAUNCH?: { LaunchID: string; LaunchName: string; ExpireTime: string; ERRORCODE: string; JOB: Array<{ JobID: string; ERRORCODE: string }> };
-}
-
-export function readXml(body: string): XmlAnswer {
-  return parser.parse(body).RESPONSE as XmlAnswer;
-}
+// Helpers for the request-surface tests that go over real HTTP.
 
 /** Starts the app on a free port of 127.0.0.1 and answers its origin. */
 export async function listen(app: FastifyInstance): Promise<string> {

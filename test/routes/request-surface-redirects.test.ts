@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, databaseKind, multipartBody, pageUrl, seedWith, type TestApp } from '../helper.ts';
 import { logins, standardSeed } from '../fixtures/standard-seed.ts';
-import { listen, readXml, xmlRequest } from './request-surface-helpers.ts';
+import { listen, xmlRequest } from './request-surface-helpers.ts';
+import { parseResponse } from '../xml.ts';
 
 /**
  * Redirects (CONTRACT.md §8) end to end over real HTTP: which URL, placeholders, the allow-list,
@@ -62,7 +63,7 @@ describe(`redirects over HTTP (${databaseKind})`, () => {
     expect((await get({ ...logins.mkt, LaunchID: '6001', ReferUrl: '/back?e=%errorcode%', SuccessfulUrl: '/ok' })).location).toBe('/back?e=111');
     const plain = await get({ ...logins.mkt, LaunchID: '5001', FailedUrl: '/fail' });
     expect(plain.status).toBe(200);
-    expect(readXml(plain.body).ErrorCode).toBe('0');
+    expect(parseResponse(plain.body).ErrorCode).toBe('0');
   });
 
   it('redirects from a multipart HTML form and from an XML request as well', async () => {
@@ -85,7 +86,7 @@ describe(`redirects over HTTP (${databaseKind})`, () => {
     const { status, location, body } = await get({ ...logins.mkt, LaunchID: '5001', SuccessfulUrl: url });
     expect(status).toBe(200);
     expect(location).toBeNull();
-    const xml = readXml(body);
+    const xml = parseResponse(body);
     expect(xml.ErrorCode).toBe('106');
     expect(xml.ErrorMSG).toBe('Redirect URL not allowed');
     expect(xml.LAUNCH).toBeUndefined();
@@ -100,11 +101,11 @@ describe(`redirects over HTTP (${databaseKind})`, () => {
   it('does not execute an action whose redirect is refused; the same action with an allowed one does', async () => {
     expect(await launchErrorCode(5001)).toBe(0);
     const refused = await get({ ...logins.mkt, LaunchID: '5001', LaunchAction: '3', SuccessfulUrl: 'https://evil.example/paused' });
-    expect(readXml(refused.body).ErrorCode).toBe('106');
+    expect(parseResponse(refused.body).ErrorCode).toBe('106');
     expect(await launchErrorCode(5001)).toBe(0);
     // A refused FailedUrl stops it too, although only success would have been redirected.
     const refusedFailed = await get({ ...logins.mkt, LaunchID: '5001', LaunchAction: '3', SuccessfulUrl: '/ok', FailedUrl: 'javascript:x' });
-    expect(readXml(refusedFailed.body).ErrorCode).toBe('106');
+    expect(parseResponse(refusedFailed.body).ErrorCode).toBe('106');
     expect(await launchErrorCode(5001)).toBe(0);
 
     const allowed = await get({ ...logins.mkt, LaunchID: '5001', LaunchAction: '3', SuccessfulUrl: '/paused?l=%launchid%' });
@@ -115,7 +116,7 @@ describe(`redirects over HTTP (${databaseKind})`, () => {
 
   it('answers transport errors before 106 (the contract’s order: 103 first)', async () => {
     const { body } = await get({ ...logins.mkt, LaunchID: '5001', XmlRequest: '<bad', SuccessfulUrl: 'https://evil.example/' });
-    expect(readXml(body).ErrorCode).toBe('103');
+    expect(parseResponse(body).ErrorCode).toBe('103');
   });
 
   it('redirects an early error (103) to an allowed FailedUrl', async () => {
@@ -137,6 +138,6 @@ describe(`redirects with no OMIS_REDIRECT_HOSTS (${databaseKind})`, () => {
     expect(relative.statusCode).toBe(302);
     expect(relative.headers.location).toBe('result.aspx?l=5001');
     const absolute = await t.app.inject({ method: 'GET', url: pageUrl({ ...logins.mkt, LaunchID: '5001', SuccessfulUrl: 'https://client.example/' }) });
-    expect(readXml(absolute.body).ErrorCode).toBe('106');
+    expect(parseResponse(absolute.body).ErrorCode).toBe('106');
   });
 });

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/config.ts';
 import { buildTestApp, databaseKind, pageUrl, seedWith, type TestApp } from '../helper.ts';
 import { logins, standardSeed } from '../fixtures/standard-seed.ts';
-import { listen, rawRequest, readXml } from './request-surface-helpers.ts';
+import { listen, rawRequest } from './request-surface-helpers.ts';
+import { parseResponse } from '../xml.ts';
 
 /** The Web.config settings of the request surface (CONTRACT.md §10), end to end over real HTTP. */
 describe(`OMIS_ALLOWED_METHODS=GET over HTTP (${databaseKind})`, () => {
@@ -18,7 +19,7 @@ describe(`OMIS_ALLOWED_METHODS=GET over HTTP (${databaseKind})`, () => {
   it('answers a urlencoded POST with 105 in the body (HTTP 200), echoing the IDs', async () => {
     const res = await fetch(`${origin}/WebAPI/TaskManager.aspx`, { method: 'POST', body: new URLSearchParams({ ...logins.mkt, LaunchID: '5001' }) });
     expect(res.status).toBe(200);
-    expect(readXml(await res.text())).toMatchObject({ ErrorCode: '105', ErrorMSG: 'Method not allowed', LaunchID: '5001' });
+    expect(parseResponse(await res.text())).toMatchObject({ ErrorCode: '105', ErrorMSG: 'Method not allowed', LaunchID: '5001' });
   });
 
   it('answers a multipart POST with 105 in the requested form', async () => {
@@ -41,7 +42,7 @@ describe(`OMIS_ALLOWED_METHODS=GET over HTTP (${databaseKind})`, () => {
 
   it('still answers GET', async () => {
     const res = await fetch(`${origin}${pageUrl({ ...logins.mkt, LaunchID: '5001' })}`);
-    expect(readXml(await res.text()).ErrorCode).toBe('0');
+    expect(parseResponse(await res.text()).ErrorCode).toBe('0');
   });
 
   it.each(['PUT', 'DELETE', 'PATCH', 'OPTIONS'])('answers %s, a method the page never had, with HTTP 405 and Allow', async (method) => {
@@ -52,7 +53,7 @@ describe(`OMIS_ALLOWED_METHODS=GET over HTTP (${databaseKind})`, () => {
 
   it('matches the path in any letter case, as IIS does', async () => {
     const res = await fetch(`${origin}${pageUrl({ ...logins.mkt, LaunchID: '5001' }, '/webapi/TASKMANAGER.ASPX')}`);
-    expect(readXml(await res.text()).LaunchID).toBe('5001');
+    expect(parseResponse(await res.text()).LaunchID).toBe('5001');
   });
 });
 

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildTestApp, databaseKind, multipartBody, pageUrl, seedWith, type TestApp } from '../helper.ts';
 import { logins, standardSeed } from '../fixtures/standard-seed.ts';
 import { GOOD_XML, startXmlServer, type XmlServer } from '../request/xml-server.ts';
-import { listen, rawRequest, readXml, xmlRequest } from './request-surface-helpers.ts';
+import { listen, rawRequest, xmlRequest } from './request-surface-helpers.ts';
+import { parseResponse } from '../xml.ts';
 
 /**
  * The XML request sources end to end (CONTRACT.md §2, note 10001), over real HTTP: XmlRequest in a
@@ -34,12 +35,12 @@ describe(`XML request sources over HTTP (${databaseKind})`, () => {
 
   async function get(fields: Record<string, string>) {
     const res = await fetch(`${origin}${pageUrl(fields)}`);
-    return { res, xml: readXml(await res.text()) };
+    return { res, xml: parseResponse(await res.text()) };
   }
 
   async function post(body: FormData | URLSearchParams) {
     const res = await fetch(`${origin}${PAGE}`, { method: 'POST', body });
-    return { res, xml: readXml(await res.text()) };
+    return { res, xml: parseResponse(await res.text()) };
   }
 
   describe('XmlRequest', () => {
@@ -48,7 +49,7 @@ describe(`XML request sources over HTTP (${databaseKind})`, () => {
       // Only the spaces are escaped: a request line cannot hold a raw space.
       const res = await rawRequest(origin, `GET ${PAGE}?XmlRequest=${doc.replace(/ /g, '%20')}&LaunchID=5001 HTTP/1.1`);
       expect(res.status).toBe(200);
-      const xml = readXml(res.body);
+      const xml = parseResponse(res.body);
       expect(xml.ErrorCode).toBe('0');
       expect(xml.LAUNCH?.LaunchName).toBe('Newsletter');
     });
@@ -62,7 +63,7 @@ describe(`XML request sources over HTTP (${databaseKind})`, () => {
     it('works in a urlencoded POST body', async () => {
       const { xml } = await post(new URLSearchParams({ XmlRequest: mktXml }));
       expect(xml.LaunchID).toBe('5001');
-      expect(xml.LAUNCH?.JOB.map((job) => job.JobID)).toEqual(['9001', '9002']);
+      expect(xml.LAUNCH?.JOB?.map((job) => job.JobID)).toEqual(['9001', '9002']);
     });
 
     it('works as a multipart form field', async () => {
@@ -124,13 +125,13 @@ describe(`XML request sources over HTTP (${databaseKind})`, () => {
     it('reads an upload sent by a stock HTML form (multipart, hidden fields beside it)', async () => {
       const body = multipartBody([['ReturnType', 'XML']], [{ field: 'XmlReqFilePath', name: 'r.xml', content: mktXml }]);
       const res = await fetch(`${origin}${PAGE}`, { method: 'POST', headers: body.headers, body: body.payload });
-      expect(readXml(await res.text()).LaunchID).toBe('5001');
+      expect(parseResponse(await res.text()).LaunchID).toBe('5001');
     });
 
     it('treats a file input left empty as no source at all', async () => {
       const body = multipartBody([...Object.entries(logins.mkt), ['LaunchID', '5001']], [{ field: 'XmlReqFilePath', name: '', content: '' }]);
       const res = await fetch(`${origin}${PAGE}`, { method: 'POST', headers: body.headers, body: body.payload });
-      expect(readXml(await res.text()).ErrorCode).toBe('0');
+      expect(parseResponse(await res.text()).ErrorCode).toBe('0');
     });
 
     it.each([
@@ -149,7 +150,7 @@ describe(`XML request sources over HTTP (${databaseKind})`, () => {
         { field: 'XmlReqFilePath', name: 'b.xml', content: mktXml },
       ]);
       const res = await fetch(`${origin}${PAGE}`, { method: 'POST', headers: body.headers, body: body.payload });
-      expect(readXml(await res.text()).ErrorCode).toBe('103');
+      expect(parseResponse(await res.text()).ErrorCode).toBe('103');
     });
 
     it('answers 103 for an XmlReqFilePath given as text (GET): no file on the server is ever read', async () => {
@@ -258,7 +259,7 @@ describe(`XmlReqUrl with OMIS_XMLREQURL_HOSTS=* : never an inward address (${dat
     ['the unspecified address', 'http://0.0.0.0:PORT/ok.xml'],
   ])('answers 104 for %s, and nothing is fetched', async (_name, url) => {
     const res = await fetch(`${origin}${pageUrl({ XmlReqUrl: url.replace('PORT', String(files.port)), LaunchID: '5001' })}`);
-    expect(readXml(await res.text()).ErrorCode).toBe('104');
+    expect(parseResponse(await res.text()).ErrorCode).toBe('104');
     expect(files.requests).toEqual([]);
   });
 });
@@ -277,7 +278,7 @@ describe(`XML sources and the method switch (${databaseKind})`, () => {
 
   it('answers 105 for a switched-off method before fetching anything', async () => {
     const res = await t.app.inject({ method: 'GET', url: pageUrl({ XmlReqUrl: `${files.origin}/ok.xml` }) });
-    expect(readXml(res.body).ErrorCode).toBe('105');
+    expect(parseResponse(res.body).ErrorCode).toBe('105');
     expect(files.requests).toEqual([]);
   });
 });
