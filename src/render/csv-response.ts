@@ -1,5 +1,7 @@
-import { writeToString } from 'fast-csv';
+import { Readable } from 'node:stream';
+import { format, writeToString } from 'fast-csv';
 import type { JobView, LaunchView, TaskResponse } from './task-response.ts';
+import { wellFormed } from './well-formed.ts';
 
 /**
  * The CSV answer (CONTRACT.md §7): a header row, then one row per launch, job and recipient, told
@@ -47,10 +49,9 @@ const FORMULA_START = /^[\s]*[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
 // stop at NUL); lone surrogates cannot be written as UTF-8.
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 export function cleanCell(value: string): string {
-  return value.replace(CONTROL, '').replace(LONE_SURROGATE, '\uFFFD');
+  return wellFormed(value.replace(CONTROL, ''));
 }
 
 /** A cell that no spreadsheet will evaluate: a leading apostrophe when it could start a formula. */
@@ -119,13 +120,29 @@ export function csvRows(response: TaskResponse): CsvRow[] {
   return rows;
 }
 
+const csvLine = (row: CsvRow): string[] => CSV_COLUMNS.map((column) => neutraliseCell(String(row[column] ?? '')));
+
 /** The answer as CSV text (RFC 4180: CRLF rows, quotes where needed), optionally with a UTF-8 BOM. */
 export async function renderCsv(response: TaskResponse, options: { bom?: boolean } = {}): Promise<string> {
-  const rows = csvRows(response).map((row) => CSV_COLUMNS.map((column) => neutraliseCell(String(row[column] ?? ''))));
-  const text = await writeToString(rows, {
+  const text = await writeToString(csvRows(response).map(csvLine), {
     headers: [...CSV_COLUMNS],
     rowDelimiter: '\r\n',
     includeEndRowDelimiter: true,
   });
   return options.bom ? UTF8_BOM + text : text;
+}
+
+/**
+ * The same text as renderCsv, as a stream whose rows are formatted as the client reads them, for
+ * answers too large to build as one string (render/stream-body.ts; issue 6).
+ */
+export function csvStream(response: TaskResponse, options: { bom?: boolean } = {}): Readable {
+  const rows = csvRows(response);
+  function* lines() {
+    for (const row of rows) yield csvLine(row);
+  }
+  const csv = format<string[], string[]>({ headers: [...CSV_COLUMNS], writeBOM: options.bom ?? false, rowDelimiter: '\r\n', includeEndRowDelimiter: true });
+  const source = Readable.from(lines());
+  source.on('error', (error) => csv.destroy(error));
+  return source.pipe(csv);
 }

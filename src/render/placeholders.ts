@@ -1,4 +1,5 @@
 import { topLevelValues, type TaskResponse } from './task-response.ts';
+import { wellFormed } from './well-formed.ts';
 
 /**
  * Redirect placeholders (CONTRACT.md §8, the document's 媒合關鍵字): `%errorcode%`, `%errormsg%`,
@@ -19,11 +20,9 @@ const FIELD_OF = {
 
 export const PLACEHOLDER = /%(omisquerystring|errorcode|errormsg|launchid|userid|customerid|reportpath|jobid)%/gi;
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
 /** encodeURIComponent that cannot throw: a lone surrogate becomes U+FFFD first. */
 export function encodeValue(value: string): string {
-  return encodeURIComponent(value.replace(LONE_SURROGATE, '\uFFFD'));
+  return encodeURIComponent(wellFormed(value));
 }
 
 export function omisQueryString(response: TaskResponse): string {

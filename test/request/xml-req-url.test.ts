@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { checkXmlReqUrl, fetchXmlReqUrl, XmlReqUrlError, type ResolvedAddress, type XmlFetchOptions } from '../../src/request/xml-req-url.ts';
 import { GOOD_XML, startXmlServer, type XmlServer } from './xml-server.ts';
@@ -180,5 +183,25 @@ describe('checkXmlReqUrl', () => {
     ['https://EXAMPLE.com:8443/dir/a.xml?x=1', 'exact'],
   ])('accepts %s', (url, match) => {
     expect(checkXmlReqUrl(url, ['example.com']).match).toBe(match);
+  });
+});
+
+describe('fetchXmlReqUrl over https', () => {
+  let server: https.Server;
+  let port: number;
+  beforeAll(async () => {
+    const dir = new URL('./fixtures/', import.meta.url);
+    // A certificate nobody vouches for (test/request/fixtures, made with openssl req -x509).
+    server = https.createServer({ key: readFileSync(new URL('self-signed.key', dir)), cert: readFileSync(new URL('self-signed.crt', dir)) }, (_req, res) =>
+      res.writeHead(200, { 'content-type': 'text/xml' }).end(GOOD_XML),
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(async () => new Promise<void>((resolve) => server?.close(() => resolve())));
+
+  it('verifies the certificate: a self-signed one is refused', async () => {
+    const why = await reason(fetchXmlReqUrl(`https://127.0.0.1:${port}/ok.xml`, { hosts: ['127.0.0.1'], maxBytes: LIMIT, timeoutMs: 1500 }));
+    expect(why).toMatch(/request failed: .*certificate/i);
   });
 });

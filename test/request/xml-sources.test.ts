@@ -148,6 +148,15 @@ describe('addXmlSource', () => {
     expect(await codeOf(addXmlSource(bag([['XmlReqUrl', 'http://x.example/r.xml']]), [], fetcher('<html/>').options))).toBe(103);
   });
 
+  it('does not follow XML sources named inside the document (no second fetch, no recursion)', async () => {
+    const nested = '<REQUEST><XmlReqUrl>http://x.example/other.xml</XmlReqUrl><XmlRequest>&lt;REQUEST/&gt;</XmlRequest><LaunchID>1</LaunchID></REQUEST>';
+    const { urls, options } = fetcher(nested);
+    const given = bag([['XmlReqUrl', 'http://x.example/first.xml']]);
+    await addXmlSource(given, [], options);
+    expect(urls).toEqual(['http://x.example/first.xml']);
+    expect(given.get('LaunchID')).toBe('1');
+  });
+
   it('changes nothing when the request has no XML source', async () => {
     const given = bag([['LaunchID', '1']]);
     await addXmlSource(given, [], fetcher().options);
