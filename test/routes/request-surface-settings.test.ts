@@ -45,7 +45,7 @@ describe(`OMIS_ALLOWED_METHODS=GET over HTTP (${databaseKind})`, () => {
     expect(parseResponse(await res.text()).ErrorCode).toBe('0');
   });
 
-  it.each(['PUT', 'DELETE', 'PATCH', 'OPTIONS'])('answers %s, a method the page never had, with HTTP 405 and Allow', async (method) => {
+  it.each(['PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'])('answers %s, a method the page never had, with HTTP 405 and Allow', async (method) => {
     const res = await rawRequest(origin, `${method} /WebAPI/TaskManager.aspx HTTP/1.1`);
     expect(res.status).toBe(405);
     expect(res.headers).toMatch(/\r\nallow: GET\r\n/i);
