@@ -5,6 +5,7 @@ import databasePlugin from './plugins/database.ts';
 import bodyParsers from './plugins/body-parsers.ts';
 import transportLimits from './plugins/transport-limits.ts';
 import taskManagerRoute from './routes/task-manager.ts';
+import reportRoute from './reports/report-route.ts';
 import consoleRoute from './routes/console.ts';
 import healthRoute from './routes/health.ts';
 import metricsPlugin from './plugins/metrics.ts';
@@ -52,6 +53,7 @@ export async function app(fastify: FastifyInstance, options: AppOptions): Promis
   await fastify.register(transportLimits, { queryBytes: MAX_QUERY_BYTES, bodyBytes: bodyBytes(config) });
   await fastify.register(bodyParsers, { bodyBytes: bodyBytes(config), fileBytes: config.OMIS_XML_MAX_BYTES });
   await fastify.register(taskManagerRoute, { config });
+  await fastify.register(reportRoute, { config });
   await fastify.register(consoleRoute, { config });
   await fastify.register(healthRoute);
   await fastify.register(simulatorPlugin, { config });
