@@ -9,15 +9,22 @@
  *
  * Launches: waiting (1) → launching (2, the run's jobs exist) → started (3) → when every job of the
  * run is settled, finished (0) — or, for a recurring launch, waiting again (1, LAUNCHCOUNT > 0).
+ *
+ * Whether a record may move at all is the state machines' rule (tasks/job-machine.ts mayJobAdvance,
+ * tasks/launch-machine.ts mayLaunchAdvance), so the simulator and the API agree on it; this file
+ * adds only what the simulator itself decides (stages, charges, runs) and why it skipped a record.
  */
+import { mayJobAdvance } from '../tasks/job-machine.ts';
+import { mayLaunchAdvance } from '../tasks/launch-machine.ts';
+import { isPaused, isTerminated, isUnfinished, OUT_OF_POINTS } from '../tasks/record-state.ts';
+
+export { OUT_OF_POINTS };
 
 export const JOB_FINISHED = 0;
 export const JOB_FIRST_STAGE = 1;
 export const JOB_LAST_STAGE = 8;
 /** Sending stages: leaving one of these sends recipients and spends points. */
 export const SENDING_STAGES = [6, 7] as const;
-/** ERRORCODE of a job the root account could not pay for (CONTRACT.md §9). */
-export const OUT_OF_POINTS = 201;
 
 export const LAUNCH_WAITING = 1;
 export const LAUNCH_LAUNCHING = 2;
@@ -41,13 +48,22 @@ export interface LaunchState {
 
 export type SkipReason = 'deleted' | 'paused' | 'terminated' | 'error' | 'finished' | 'launch-not-running';
 
+/** Why a record that may not move is left alone (for logs and metrics). */
+function stoppedReason(record: { status: number; errorCode: number; deleted: boolean }): SkipReason | undefined {
+  if (record.deleted) return 'deleted';
+  if (isTerminated(record)) return 'terminated';
+  if (isPaused(record)) return 'paused';
+  if (record.errorCode !== 0) return 'error';
+  return undefined;
+}
+
 /** Why a job may not move now, or undefined when it may. Runs under the launch and job locks. */
 export function jobSkipReason(job: JobState, launch: LaunchState): SkipReason | undefined {
-  if (job.deleted || launch.deleted) return 'deleted';
-  if (job.errorCode === -1 || launch.errorCode === -1) return 'terminated';
-  if (job.errorCode === -2 || launch.errorCode === -2) return 'paused';
-  if (job.errorCode !== 0 || launch.errorCode !== 0) return 'error';
-  if (job.status === JOB_FINISHED || job.status < JOB_FIRST_STAGE || job.status > JOB_LAST_STAGE) return 'finished';
+  const reason = stoppedReason(job) ?? stoppedReason(launch);
+  if (!mayJobAdvance({ ...job, pausedByLaunch: false }, launch)) return reason ?? 'finished';
+  // Stricter than the API's rule: a launch in error stops its jobs here too.
+  if (reason) return reason;
+  if (job.status < JOB_FIRST_STAGE || job.status > JOB_LAST_STAGE) return 'finished';
   // Jobs run only while their launch is launching or started: not before it fires, not while it
   // awaits approval, not after it finished.
   if (launch.status !== LAUNCH_LAUNCHING && launch.status !== LAUNCH_STARTED) return 'launch-not-running';
@@ -131,11 +147,10 @@ export function nextRunAfter(launch: Pick<LaunchFacts, 'recurSeconds' | 'expireT
 
 /** One step of a launch, decided under its lock. */
 export function planLaunchStep(launch: LaunchFacts, now: Date): LaunchStep {
-  if (launch.deleted) return { kind: 'skip', reason: 'deleted' };
+  const stopped = stoppedReason(launch);
+  if (stopped === 'deleted') return { kind: 'skip', reason: stopped };
   if (launch.status === LAUNCH_AWAITING_APPROVAL) return { kind: 'skip', reason: 'awaiting-approval' };
-  if (launch.errorCode === -1) return { kind: 'skip', reason: 'terminated' };
-  if (launch.errorCode === -2) return { kind: 'skip', reason: 'paused' };
-  if (launch.errorCode !== 0) return { kind: 'skip', reason: 'error' };
+  if (!mayLaunchAdvance(launch) || stopped) return { kind: 'skip', reason: stopped ?? 'finished' };
   if (launch.nextRunAt && launch.nextRunAt.getTime() > now.getTime()) return { kind: 'skip', reason: 'not-due' };
   switch (launch.status) {
     case LAUNCH_WAITING:
@@ -155,5 +170,5 @@ export function planLaunchStep(launch: LaunchFacts, now: Date): LaunchStep {
 
 /** A job is settled (no longer holds its launch's run open) when finished or terminated. */
 export function jobSettled(job: Pick<JobState, 'status' | 'errorCode'>): boolean {
-  return (job.status === JOB_FINISHED && job.errorCode === 0) || job.errorCode === -1;
+  return !isUnfinished(job);
 }
