@@ -32,6 +32,23 @@ export class TransportError extends Error {
   }
 }
 
+/**
+ * NUL (%00, %u0000) and lone UTF-16 surrogates (%uD800) become U+FFFD in names and values.
+ * PostgreSQL text cannot hold NUL, and a lone surrogate has no UTF-8 form (the pg driver already
+ * writes it as U+FFFD; PGlite's encoder fails on some): reaching a lookup or the audit log, either
+ * would fail the request with 9999. No stored login, address or reference contains one, so the
+ * replacement only turns such input into "not found" or "invalid"; argon2 sees passwords as UTF-8,
+ * where a lone surrogate was U+FFFD already. (An XML request cannot carry either: 103.)
+ */
+// eslint-disable-next-line no-control-regex
+const NOT_STORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+export function storableText(pairs: NamedValues): NamedValues {
+  const clean = (text: string) => text.replace(NOT_STORABLE, '\uFFFD');
+  if (!pairs.some(([name, value]) => clean(name) !== name || clean(value) !== value)) return pairs;
+  return pairs.map(([name, value]) => [clean(name), clean(value)] as const);
+}
+
 /** The raw query string, exactly as sent, for ASP.NET's decoding rules rather than Fastify's. */
 export function rawQueryString(url: string): string {
   const mark = url.indexOf('?');
@@ -39,14 +56,14 @@ export function rawQueryString(url: string): string {
 }
 
 export async function collectParams(request: FastifyRequest, fileLimitBytes: number): Promise<CollectedParams> {
-  const bag = new ParamBag([['query', parseUrlEncoded(rawQueryString(request.raw.url ?? ''))]]);
+  const bag = new ParamBag([['query', storableText(parseUrlEncoded(rawQueryString(request.raw.url ?? '')))]]);
   const files: UploadedFile[] = [];
   if (request.method === 'POST') {
     if (request.isMultipart()) {
-      bag.add('form', await readMultipart(request, files, fileLimitBytes));
+      bag.add('form', storableText(await readMultipart(request, files, fileLimitBytes)));
     } else if (Array.isArray(request.body)) {
       // Set by the urlencoded parser (plugins/body-parsers.ts).
-      bag.add('form', request.body as NamedValues);
+      bag.add('form', storableText(request.body as NamedValues));
     }
   }
   return { bag, files };
