@@ -31,6 +31,26 @@ export function recipientView(row: Omit<RecipientRow, 'job_id'>): RecipientView 
   };
 }
 
+/**
+ * The lookup statement (exported so a test can EXPLAIN exactly what runs). One job is a plain
+ * equality, so the planner takes the (job_id, key) index without a second thought; several jobs
+ * are one index probe each through `= ANY`.
+ */
+export function recipientLookupSql(jobIds: number[], filter: RecipientFilter, limit: number): Prisma.Sql | undefined {
+  const conditions: Prisma.Sql[] = [];
+  if (filter.emailKey !== undefined) conditions.push(Prisma.sql`email_key = ${filter.emailKey}`);
+  if (filter.smsKey !== undefined) conditions.push(Prisma.sql`sms_key = ${filter.smsKey}`);
+  if (filter.externRefNum !== undefined) conditions.push(Prisma.sql`extern_ref_num = ${filter.externRefNum}`);
+  if (conditions.length === 0 || jobIds.length === 0) return undefined;
+  const jobCondition = jobIds.length === 1 ? Prisma.sql`job_id = ${jobIds[0]}::int` : Prisma.sql`job_id = ANY(${jobIds}::int[])`;
+  return Prisma.sql`
+    SELECT job_id, email_address, sms_number, extern_ref_num, delivery_status
+      FROM recipient
+     WHERE ${jobCondition} AND ${Prisma.join(conditions, ' AND ')}
+     ORDER BY job_id, recipient_id
+     LIMIT ${limit}::int`;
+}
+
 /** The matching recipients of the given jobs, by job, in the order they were added. */
 export async function findRecipients(
   db: Db,
@@ -39,20 +59,9 @@ export async function findRecipients(
   limit = MAX_RECIPIENTS_PER_ANSWER,
 ): Promise<Map<number, RecipientView[]>> {
   const found = new Map<number, RecipientView[]>();
-  if (jobIds.length === 0) return found;
-  const conditions: Prisma.Sql[] = [];
-  if (filter.emailKey !== undefined) conditions.push(Prisma.sql`email_key = ${filter.emailKey}`);
-  if (filter.smsKey !== undefined) conditions.push(Prisma.sql`sms_key = ${filter.smsKey}`);
-  if (filter.externRefNum !== undefined) conditions.push(Prisma.sql`extern_ref_num = ${filter.externRefNum}`);
-  if (conditions.length === 0) return found;
-  // One job: a plain equality, so the planner takes the (job_id, key) index without a second thought.
-  const jobCondition = jobIds.length === 1 ? Prisma.sql`job_id = ${jobIds[0]}::int` : Prisma.sql`job_id = ANY(${jobIds}::int[])`;
-  const rows = await db.$queryRaw<RecipientRow[]>`
-    SELECT job_id, email_address, sms_number, extern_ref_num, delivery_status
-      FROM recipient
-     WHERE ${jobCondition} AND ${Prisma.join(conditions, ' AND ')}
-     ORDER BY job_id, recipient_id
-     LIMIT ${limit}::int`;
+  const sql = recipientLookupSql(jobIds, filter, limit);
+  if (!sql) return found;
+  const rows = await db.$queryRaw<RecipientRow[]>(sql);
   for (const row of rows) {
     const list = found.get(row.job_id) ?? [];
     list.push(recipientView(row));
