@@ -3,6 +3,7 @@ import { ConfigError } from '../config/config.ts';
 import { AccountError } from '../accounts/account-store.ts';
 import { SeedError } from '../db/seed.ts';
 import { accountCommand, ACCOUNT_HELP } from './account-command.ts';
+import { auditCommand, AUDIT_HELP, AUDIT_OPTIONS } from './audit-command.ts';
 import { migrateCommand, seedCommand, MIGRATE_HELP, SEED_HELP } from './database-commands.ts';
 import { serveCommand, SERVE_HELP } from './serve-command.ts';
 import { simulateCommand, SIMULATE_HELP } from './simulate-command.ts';
@@ -37,6 +38,7 @@ const commands: Record<string, Command> = {
     run: simulateCommand,
   },
   seed: { help: SEED_HELP, options: {}, run: seedCommand },
+  audit: { help: AUDIT_HELP, options: AUDIT_OPTIONS, run: auditCommand },
   account: {
     help: ACCOUNT_HELP,
     options: {
