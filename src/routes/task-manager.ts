@@ -12,6 +12,7 @@ import { sendTaskResponse } from '../render/send-response.ts';
 import { handleTaskRequest } from '../tasks/handle-task-request.ts';
 import type { TaskContext } from '../tasks/task-context.ts';
 import { LoginLockout, lockoutPolicy } from '../auth/lockout.ts';
+import { CredentialCache } from '../auth/credential-cache.ts';
 
 export const TASK_MANAGER_PATH = '/WebAPI/TaskManager.aspx';
 
@@ -29,6 +30,8 @@ export default async function taskManagerRoute(app: FastifyInstance, { config }:
     config,
     secret: app.signingSecret,
     lockout: new LoginLockout(app.db.prisma, lockoutPolicy(config), app.log),
+    credentialCache: new CredentialCache({ windowMs: config.OMIS_AUTH_CACHE_SECONDS * 1000, maxEntries: config.OMIS_AUTH_CACHE_SIZE }),
+    db: app.db,
   };
 
   const xmlSources: XmlSourceOptions = {

@@ -9,6 +9,7 @@ import { JobActions, readIntent, requiredFields, type Intent } from './intent.ts
 import { locateJob, queryJob, queryLaunch } from './query-task.ts';
 import { findVisibleLaunch, listLaunchJobs } from './task-store.ts';
 import { viewSettings, type TaskContext } from './task-context.ts';
+import { answerFromRead, readForRequest } from './request-read.ts';
 import { answerRecord } from './actions/answer.ts';
 import { executeJobAction } from './actions/job-action.ts';
 import { executeLaunchAction } from './actions/launch-action.ts';
@@ -29,14 +30,18 @@ export async function handleTaskRequest(ctx: TaskContext, bag: ParamBag, origin:
   let audited: { caller: Caller; requested: RequestedAction } | undefined;
   try {
     const credentials = requiredFields(bag);
-    const guard = ctx.lockout ? { lockout: ctx.lockout, clientIp: origin.clientIp } : undefined;
-    const caller = await authenticate(ctx.prisma, credentials.login, credentials.password, guard);
+    const guard = { lockout: ctx.lockout, clientIp: origin.clientIp, cache: ctx.credentialCache };
+    // One round trip for the account, its lockout state and a plain query's record (issue 6).
+    const read = await readForRequest(ctx, credentials.login, bag);
+    const caller = await authenticate(ctx.prisma, credentials.login, credentials.password, guard, read);
     const requested = requestedAction(bag);
     if (requested) audited = { caller, requested };
     requireLicence(caller, Licence.taskManager);
     // The points module is a licence of its own; licences are checked before the fields' syntax.
     if (bag.text(Field.jobAction) === String(JobActions.restart)) requireLicence(caller, Licence.points);
     const intent = readIntent(bag, ctx.config.OMIS_TIMEZONE);
+    const prefetched = read && answerFromRead(read, intent, viewSettings(ctx));
+    if (prefetched) return prefetched;
     return await execute(ctx, caller, intent, origin, requested);
   } catch (error) {
     if (!isApiError(error)) throw error;

@@ -3,6 +3,8 @@ import type { Config } from '../config/config.ts';
 import { reportPathFor } from '../reports/report-link.ts';
 import type { ViewSettings } from './task-views.ts';
 import type { LoginLockout } from '../auth/lockout.ts';
+import type { CredentialCache } from '../auth/credential-cache.ts';
+import type { Database } from '../db/database.ts';
 
 /** What acting on a request needs from the application. */
 export interface TaskContext {
@@ -12,6 +14,10 @@ export interface TaskContext {
   secret: string;
   /** Brute-force lockout of logins (auth/lockout.ts); absent, failures are not counted. */
   lockout?: LoginLockout | undefined;
+  /** Verified credentials (auth/credential-cache.ts); absent, argon2 runs on every request. */
+  credentialCache?: CredentialCache | undefined;
+  /** The driver beside Prisma, for the hot path's single round trip (tasks/request-read.ts). */
+  db?: Database | undefined;
 }
 
 export function viewSettings(ctx: TaskContext): ViewSettings {

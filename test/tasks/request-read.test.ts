@@ -1,0 +1,137 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createTestDatabase, databaseKind, seedWith, type TestDatabase } from '../helper.ts';
+import { standardSeed } from '../fixtures/standard-seed.ts';
+import { readRequest, type RequestReadKeys } from '../../src/tasks/request-read.ts';
+import { findVisibleJob, findVisibleLaunch, listLaunchJobs } from '../../src/tasks/task-store.ts';
+import { failureKey } from '../../src/auth/lockout.ts';
+import { loginKey } from '../../src/accounts/login-key.ts';
+
+/**
+ * The hot path's one round trip must read exactly what the separate reads of authenticate.ts,
+ * lockout.ts and task-store.ts read: the same account, the same lock state, the same visible
+ * record — and nothing for a record the login may not see.
+ */
+describe(`readRequest: account, lockout state and record in one statement (${databaseKind})`, () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    await seedWith(t.db, standardSeed);
+  });
+  afterAll(async () => t?.drop());
+  beforeEach(async () => {
+    await t.db.exec('DELETE FROM login_failure');
+  });
+
+  const keys = (login: string, extra: Partial<RequestReadKeys> = {}): RequestReadKeys => ({
+    loginKey: loginKey(login),
+    failureKey: failureKey(login),
+    ...extra,
+  });
+
+  it('reads the account row of a login in any letter case', async () => {
+    const read = await readRequest(t.db, keys('ACME-Mkt'));
+    expect(read.account).toMatchObject({ user_id: 1002, login: 'acme-mkt', customer_id: 'ACME', root_id: 1001, licences: ['TaskManager'] });
+    expect(read.account!.password_hash).toMatch(/^\$argon2id\$/);
+    expect(read.locked).toBeUndefined();
+    expect(read.launch).toBeUndefined();
+    expect(read.prefetched).toEqual({});
+  });
+
+  it('reads no account for an unknown login, and no record even when the record exists', async () => {
+    const read = await readRequest(t.db, keys('nobody', { launchId: 5001 }));
+    expect(read.account).toBeUndefined();
+    expect(read.launch).toBeUndefined();
+    expect(read.jobs).toBeUndefined();
+  });
+
+  it.each([
+    ['no failure record', undefined, undefined],
+    ['failures but no lock', null, false],
+    ['a lock that has passed', "now() - interval '1 second'", false],
+    ['a lock in force', "now() + interval '1 minute'", true],
+  ])('reads the lock state of the login: %s', async (_label, lockedUntil, expected) => {
+    if (lockedUntil !== undefined) {
+      await t.db.query(
+        `INSERT INTO login_failure (login_key, failures, last_failure_at, locked_until) VALUES ($1, 3, now(), ${lockedUntil ?? 'NULL'})`,
+        [failureKey('acme-mkt')],
+      );
+    }
+    const read = await readRequest(t.db, keys('acme-mkt', { launchId: 5001 }));
+    expect(read.locked).toBe(expected);
+  });
+
+  it('reads the lock state of an unknown login too (it is counted like a known one)', async () => {
+    await t.db.query(`INSERT INTO login_failure (login_key, failures, last_failure_at, locked_until) VALUES ($1, 9, now(), now() + interval '1 minute')`, [
+      failureKey('nobody'),
+    ]);
+    const read = await readRequest(t.db, keys('nobody'));
+    expect(read.account).toBeUndefined();
+    expect(read.locked).toBe(true);
+  });
+
+  it.each([
+    ['its own launch', 'acme-mkt', 1002, 5001],
+    ['a launch below it', 'acme', 1001, 5002],
+    ['a launch of another tree', 'acme', 1001, 6001],
+    ['a launch above it', 'acme-mkt', 1002, 5003],
+    ['a launch that does not exist', 'acme', 1001, 7777],
+  ])('reads a launch exactly as task-store does: %s', async (_label, login, userId, launchId) => {
+    const read = await readRequest(t.db, keys(login, { launchId }));
+    const launch = await findVisibleLaunch(t.db.prisma, userId, launchId);
+    expect(read.launch).toEqual(launch);
+    expect(read.jobs).toEqual(launch ? await listLaunchJobs(t.db.prisma, launchId) : undefined);
+    expect(read.prefetched).toEqual({ launchId });
+  });
+
+  it.each([
+    ['a job of its own launch', 'acme-mkt', 1002, 9002],
+    ['a job below it', 'acme', 1001, 9003],
+    ['a job of another tree', 'acme', 1001, 9101],
+    ['a job above it', 'acme-mkt', 1002, 9004],
+    ['a job that does not exist', 'acme', 1001, 8888],
+  ])('reads a job with its launch exactly as task-store does: %s', async (_label, login, userId, jobId) => {
+    const read = await readRequest(t.db, keys(login, { jobId }));
+    const found = await findVisibleJob(t.db.prisma, userId, jobId);
+    expect(read.launch).toEqual(found?.launch);
+    expect(read.jobs).toEqual(found ? [found.job] : undefined);
+    expect(read.prefetched).toEqual({ jobId });
+  });
+
+  it('reads a launch with no jobs as an empty list, and keeps jobs in JobID order', async () => {
+    await seedWith(t.db, {
+      accounts: [],
+      launches: [
+        { launchId: 5100, owner: 'acme-mkt', name: 'Empty', status: 1, jobs: [] },
+        {
+          launchId: 5101, owner: 'acme-mkt', name: 'Many', status: 1,
+          jobs: [9505, 9501, 9503].map((jobId) => ({ jobId, jobType: 'SMS', status: 2, errorCode: -2, cost: 7, recipients: [] })),
+        },
+      ],
+    });
+    expect((await readRequest(t.db, keys('acme-mkt', { launchId: 5100 }))).jobs).toEqual([]);
+    const many = await readRequest(t.db, keys('acme-mkt', { launchId: 5101 }));
+    expect(many.jobs!.map((job) => job.job_id)).toEqual([9501, 9503, 9505]);
+    expect(many.jobs![0]).toEqual({ job_id: 9501, launch_id: 5101, job_type: 'SMS', status: 2, error_code: -2, cost: 7, points_charged: 0, paused_by_launch: false });
+  });
+
+  it('reads nothing of a deleted launch or job, and leaves a deleted job out of its launch', async () => {
+    await seedWith(t.db, {
+      accounts: [],
+      launches: [
+        { launchId: 5200, owner: 'acme-mkt', name: 'Deleted', status: 1, jobs: [{ jobId: 9600, jobType: 'EMAIL', status: 1, recipients: [] }] },
+        {
+          launchId: 5201, owner: 'acme-mkt', name: 'Half', status: 1,
+          jobs: [
+            { jobId: 9601, jobType: 'EMAIL', status: 1, recipients: [] },
+            { jobId: 9602, jobType: 'EMAIL', status: 1, recipients: [] },
+          ],
+        },
+      ],
+    });
+    await t.db.exec(`UPDATE launch SET deleted_at = now() WHERE launch_id = 5200; UPDATE job SET deleted_at = now() WHERE job_id = 9602`);
+    expect((await readRequest(t.db, keys('acme-mkt', { launchId: 5200 }))).launch).toBeUndefined();
+    expect((await readRequest(t.db, keys('acme-mkt', { jobId: 9600 }))).launch).toBeUndefined();
+    expect((await readRequest(t.db, keys('acme-mkt', { jobId: 9602 }))).launch).toBeUndefined();
+    expect((await readRequest(t.db, keys('acme-mkt', { launchId: 5201 }))).jobs!.map((job) => job.job_id)).toEqual([9601]);
+  });
+});
