@@ -2,10 +2,11 @@ import type { FastifyReply } from 'fastify';
 import type { Config, ReturnTypeName } from '../config/config.ts';
 import { Field } from '../request/fields.ts';
 import type { ParamBag } from '../request/param-bag.ts';
-import { renderCsv } from './csv-response.ts';
+import { csvStream, renderCsv } from './csv-response.ts';
 import { allowedRedirects, redirectLocation, type RedirectTargets } from './redirect.ts';
 import type { TaskResponse } from './task-response.ts';
-import { renderXml } from './xml-response.ts';
+import { renderXml, xmlChunks } from './xml-response.ts';
+import { shouldStream, streamOf } from './stream-body.ts';
 import { recordTaskOutcome } from '../metrics/task-outcome.ts';
 
 /**
@@ -57,22 +58,27 @@ export async function sendTaskResponse(reply: FastifyReply, response: TaskRespon
   if (response.errorCode === 9999) reply.code(503);
   switch (returnTypeOf(bag, config.OMIS_DEFAULT_RETURN_TYPE)) {
     case 'XML':
-      await reply.type('text/xml; charset=utf-8').send(renderXml(response));
+      await reply.type('text/xml; charset=utf-8').send(xmlBody(response));
       return;
     case 'XMLFILE':
       await reply
         .type('text/xml; charset=utf-8')
         .header('content-disposition', `attachment; filename="${attachmentName(response, 'xml')}"`)
-        .send(renderXml(response));
+        .send(xmlBody(response));
       return;
     case 'CSV':
-      await reply.type('text/csv; charset=utf-8').send(await renderCsv(response));
+      await reply.type('text/csv; charset=utf-8').send(await csvBody(response));
       return;
     case 'FILE':
       await reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="${attachmentName(response, 'csv')}"`)
-        .send(await renderCsv(response, { bom: true }));
+        .send(await csvBody(response, { bom: true }));
       return;
   }
 }
+
+// Large answers (thousands of jobs) are streamed as the client reads them (render/stream-body.ts).
+const xmlBody = (response: TaskResponse) => (shouldStream(response) ? streamOf(xmlChunks(response)) : renderXml(response));
+const csvBody = async (response: TaskResponse, options: { bom?: boolean } = {}) =>
+  shouldStream(response) ? csvStream(response, options) : renderCsv(response, options);
