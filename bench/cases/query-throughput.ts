@@ -1,0 +1,90 @@
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startChildServer, type ChildServer } from '../lib/child-server.ts';
+import { BENCH_LOGIN, SMALL_LAUNCH_ID } from '../lib/bench-db.ts';
+import { fmt, load, median, table, type LoadFigures } from '../lib/load.ts';
+
+/**
+ * Target 1 (issue 6): the authenticated launch query (the document's GET example) against a bare
+ * Fastify + one indexed pg query, all on the same database, alternated round by round so that drift
+ * of the machine (other processes, PostgreSQL's caches) hits every server alike.
+ */
+export interface ProjectVariant {
+  label: string;
+  /** Environment of the project server beyond DATABASE_URL (LOG_LEVEL, OMIS_AUTH_CACHE_SECONDS, ...). */
+  env: Record<string, string>;
+}
+
+export interface ThroughputOptions {
+  dbUrl: string;
+  rounds: number;
+  seconds: number;
+  connections: number;
+  variants: ProjectVariant[];
+}
+
+export const queryPath = () => `/WebAPI/TaskManager.aspx?${new URLSearchParams({ ...BENCH_LOGIN, LaunchID: String(SMALL_LAUNCH_ID) })}`;
+
+interface Summary {
+  rps: number;
+  p50: number;
+  p99: number;
+  cpu: number;
+}
+
+const summarise = (list: LoadFigures[]): Summary => ({
+  rps: median(list.map((f) => f.rps)),
+  p50: median(list.map((f) => f.p50)),
+  p99: median(list.map((f) => f.p99)),
+  cpu: median(list.map((f) => f.cpuPerRequest!)),
+});
+
+export async function runQueryThroughput(options: ThroughputOptions): Promise<string> {
+  const servers: Array<{ label: string; server: ChildServer }> = [];
+  try {
+    for (const variant of options.variants) {
+      const server = await startChildServer(variant.label, 'project-server.ts', { DATABASE_URL: options.dbUrl, ...variant.env });
+      servers.push({ label: `project, ${variant.label}`, server });
+    }
+    // The baseline answers the very bytes the project answers.
+    const body = await (await fetch(servers[0]!.server.url + queryPath())).text();
+    if (!body.includes('<ErrorCode>0</ErrorCode>')) throw new Error(`the project did not answer the bench query:\n${body}`);
+    const bodyFile = path.join(os.tmpdir(), `omis-bench-body-${process.pid}.xml`);
+    writeFileSync(bodyFile, body);
+    const baseline = await startChildServer('baseline', 'baseline-server.ts', { BENCH_DB_URL: options.dbUrl, BENCH_XML_BODY_FILE: bodyFile });
+    servers.unshift({ label: 'bare Fastify + 1 pg query', server: baseline });
+
+    const runs = new Map<string, LoadFigures[]>(servers.map(({ label }) => [label, []]));
+    for (const { server } of servers) await load(server.url + queryPath(), { connections: options.connections, seconds: 2 });
+    for (let round = 0; round < options.rounds; round++) {
+      for (const { label, server } of servers) {
+        const cpuBefore = server.cpuSeconds();
+        const figures = await load(server.url + queryPath(), { connections: options.connections, seconds: options.seconds });
+        figures.cpuPerRequest = (server.cpuSeconds() - cpuBefore) / Math.max(1, figures.requests);
+        if (figures.failures > 0) throw new Error(`${label}: ${figures.failures} failed requests in round ${round + 1}`);
+        runs.get(label)!.push(figures);
+        console.error(
+          `  round ${round + 1} ${label}: ${fmt.int(figures.rps)} req/s p50 ${fmt.ms(figures.p50)} p99 ${fmt.ms(figures.p99)} ` +
+            `server CPU ${fmt.us(figures.cpuPerRequest)}/req`,
+        );
+      }
+    }
+    const base = summarise(runs.get(servers[0]!.label)!);
+    const rows = servers.map(({ label }, index) => {
+      const s = summarise(runs.get(label)!);
+      const vs = index === 0 ? '' : `${fmt.ratio(s.rps / base.rps)} req/s, p99 ${fmt.ratio(s.p99 / base.p99)}`;
+      return [label, fmt.int(s.rps), fmt.ms(s.p50), fmt.ms(s.p99), fmt.us(s.cpu), vs];
+    });
+    const headline = summarise(runs.get(servers[1]!.label)!);
+    return (
+      `Authenticated launch query (GET, LaunchID with 3 jobs), ${options.connections} connections, ` +
+      `${options.rounds} alternated rounds of ${options.seconds} s each (medians)\n` +
+      table(['server', 'req/s', 'p50', 'p99', 'server CPU/req', 'vs baseline'], rows) +
+      `\ntarget (${servers[1]!.label}): req/s >= 0.70× → ${headline.rps / base.rps >= 0.7 ? 'met' : 'NOT met'}; ` +
+      `p99 <= 2× → ${headline.p99 <= 2 * base.p99 ? 'met' : 'NOT met'}\n`
+    );
+  } finally {
+    for (const { server } of servers) await server.stop();
+  }
+}

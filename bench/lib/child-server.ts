@@ -1,0 +1,92 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * A server under test in a process of its own, so that the load generator and the server do not
+ * share an event loop. The child prints `LISTENING <port>` on stdout when it is ready.
+ */
+export const BENCH_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const PROJECT_DIR = path.resolve(BENCH_DIR, '..');
+
+export interface ChildServer {
+  name: string;
+  pid: number;
+  url: string;
+  /** Resident set size now and at its peak (VmHWM), in bytes, read from /proc. */
+  memory(): { rss: number; peak: number };
+  /** CPU time the process has used so far (user + system), in seconds. */
+  cpuSeconds(): number;
+  stop(): Promise<void>;
+}
+
+export async function startChildServer(name: string, script: string, env: Record<string, string>): Promise<ChildServer> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(BENCH_DIR, 'servers', script)], {
+    cwd: PROJECT_DIR,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    let buffered = '';
+    const onData = (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const match = /LISTENING (\d+)/.exec(buffered);
+      if (match) {
+        child.stdout!.off('data', onData);
+        // Keep draining stdout (request logs) so the child never blocks on a full pipe.
+        child.stdout!.resume();
+        resolve(Number(match[1]));
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`${name} exited with ${code} before listening:\n${stderr}`)));
+  });
+  return {
+    name,
+    pid: child.pid!,
+    url: `http://127.0.0.1:${port}`,
+    memory: () => processMemory(child.pid!),
+    cpuSeconds: () => processCpuSeconds(child.pid!),
+    stop: () => stopChild(child),
+  };
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+export function processMemory(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
+  return { rss: kib('VmRSS'), peak: kib('VmHWM') };
+}
+
+/** utime + stime from /proc/<pid>/stat (fields 14 and 15, in clock ticks of 1/100 s). */
+export function processCpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Resets the peak RSS (VmHWM) of a process so that the next peak belongs to what follows. */
+export function resetPeak(pid: number): boolean {
+  try {
+    // Writing 5 to clear_refs resets VmHWM (Linux >= 4.0); needs the same user or root.
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    return true;
+  } catch {
+    return false;
+  }
+}

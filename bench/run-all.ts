@@ -1,0 +1,59 @@
+import { parseArgs } from 'node:util';
+import { createBenchDatabase, seedBench } from './lib/bench-db.ts';
+import { runQueryThroughput } from './cases/query-throughput.ts';
+import { prepareLargeLaunch, runLargeLaunch } from './cases/large-launch.ts';
+import { prepareReport, runReport } from './cases/report-stream.ts';
+import { prepareLookup, runLookup } from './cases/recipient-lookup.ts';
+
+/**
+ * `npm run bench`: every measurement of issue 6 against one throwaway PostgreSQL database.
+ *   --only=query,launch,report,lookup,startup   run some cases only
+ *   --quick                                      shorter runs (a smoke test of the bench itself)
+ */
+const { values } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    quick: { type: 'boolean', default: false },
+    rounds: { type: 'string' },
+    seconds: { type: 'string' },
+  },
+});
+const only = values.only ? new Set(values.only.split(',')) : undefined;
+const wants = (name: string) => !only || only.has(name);
+const rounds = Number(values.rounds ?? (values.quick ? 1 : 3));
+const seconds = Number(values.seconds ?? (values.quick ? 3 : 10));
+
+const bench = await createBenchDatabase();
+const report: string[] = [];
+const cleanup = async () => {
+  await bench.drop();
+};
+process.once('SIGINT', () => void cleanup().finally(() => process.exit(130)));
+try {
+  await seedBench(bench.db);
+  console.error(`bench database ${bench.name} ready`);
+  if (wants('query')) {
+    const variants = [
+      { label: 'defaults (LOG_LEVEL=info)', env: { LOG_LEVEL: 'info' } },
+      { label: 'LOG_LEVEL=warn', env: { LOG_LEVEL: 'warn' } },
+    ];
+    report.push(await runQueryThroughput({ dbUrl: bench.url, rounds, seconds, connections: 32, variants }));
+  }
+  if (wants('launch')) {
+    await prepareLargeLaunch(bench.db);
+    report.push(await runLargeLaunch(bench.url));
+  }
+  if (wants('report')) {
+    const recipients = values.quick ? 100_000 : 1_000_000;
+    await prepareReport(bench.db, recipients);
+    report.push(await runReport(bench.url, recipients));
+  }
+  if (wants('lookup')) {
+    const [small, large] = values.quick ? [10_000, 1_000_000] : [10_000, 10_000_000];
+    await prepareLookup(bench.db, small, large, (line) => console.error(line));
+    report.push(await runLookup(bench.url, small, large, seconds));
+  }
+} finally {
+  await cleanup();
+}
+console.log(report.join('\n'));
