@@ -7,19 +7,20 @@ export function formatAuditRow(row: AuditRow, timeZone: string): string {
   const who = row.account_id === null ? row.login : `${row.login} (${row.account_id})`;
   const target = `${row.target_type} ${row.target_id ?? '?'}`;
   const result = row.error_code === 0 ? 'OK' : `refused ${row.error_code}`;
-  const change = row.after === null ? describeState(row.before) : `${describeState(row.before)} -> ${describeState(row.after)}`;
+  const expiry = row.action === 'launch.change-expiry';
+  const change = row.after === null ? describeState(row.before, expiry) : `${describeState(row.before, expiry)} -> ${describeState(row.after, expiry)}`;
   return [at, who, row.client_ip, row.action, target, result, change].filter((part) => part !== '').join('  ');
 }
 
 /** The record's state in the page's terms (STATUS/ERRORCODE), with what a cascade touched. */
-export function describeState(state: AuditState | null): string {
+export function describeState(state: AuditState | null, showExpiry = false): string {
   if (!state) return '';
   const parts: string[] = [];
   const record = state.launch ?? state.job;
   if (record) {
     parts.push(`STATUS ${record.status} ERRORCODE ${record.errorCode}${record.deleted ? ' deleted' : ''}`);
   }
-  if (state.launch?.expireTime && state.request?.ExpireTime !== undefined) parts.push(`expires ${state.launch.expireTime}`);
+  if (showExpiry && state.launch) parts.push(`expires ${state.launch.expireTime ?? 'never'}`);
   if (state.jobs && state.jobs.length > 0) {
     parts.push(`jobs ${state.jobs.map((job) => `${job.jobId}:${job.errorCode}${job.pausedByLaunch ? 'p' : ''}`).join(',')}`);
   }
