@@ -7,7 +7,7 @@ import { loginKey } from '../accounts/login-key.ts';
 /**
  * Brute-force protection (issue 7): failed logins are counted per login name in the `login_failure`
  * table, so that every instance on one database sees the same count. From the THRESHOLD-th failure
- * in a row, the login is locked for 1 s, then 2 s, 4 s … up to MAX seconds; while it is locked every
+ * in a row, the login is locked for 30 s, then 60 s, 120 s … up to MAX seconds; while it is locked every
  * attempt, with the right password too, is answered 101 without being counted. A success resets
  * the count. An unknown login is counted in exactly the same way, so code, message and timing never
  * tell whether a login exists. Time is the database's clock, the one thing all instances share.
@@ -18,6 +18,9 @@ export interface LockoutPolicy {
   /** The longest lockout, in seconds. */
   maxSeconds: number;
 }
+
+/** The first lockout; each failure after a lockout ended doubles it (up to OMIS_LOCKOUT_MAX_SECONDS). */
+export const FIRST_LOCKOUT_SECONDS = 30;
 
 /** A streak of failures is forgotten a day after its last failure (or lockout) ended. */
 export const FORGET_AFTER_MS = 24 * 3600 * 1000;
@@ -51,9 +54,9 @@ export interface FailureRecord {
 /** Length of the lockout that the `failures`-th failure in a row starts (0: none yet). */
 export function lockoutSeconds(failures: number, policy: LockoutPolicy): number {
   if (failures < policy.threshold) return 0;
-  // Capped exponent: 2^31 already exceeds any configurable maximum.
+  // Capped exponent: 30 × 2^31 already exceeds any configurable maximum.
   const doublings = Math.min(failures - policy.threshold, 31);
-  return Math.min(2 ** doublings, policy.maxSeconds);
+  return Math.min(FIRST_LOCKOUT_SECONDS * 2 ** doublings, policy.maxSeconds);
 }
 
 export function isLocked(record: FailureRecord | undefined, now: Date): boolean {

@@ -10,7 +10,7 @@ import {
 } from '../../src/auth/lockout.ts';
 import { configWith } from '../../src/config/config.ts';
 
-const policy = { threshold: 3, maxSeconds: 60 };
+const policy = { threshold: 3, maxSeconds: 600 };
 const t0 = new Date('2026-11-29T00:00:00Z');
 const at = (ms: number) => new Date(t0.getTime() + ms);
 
@@ -19,22 +19,22 @@ describe('lockoutSeconds: exponential back-off from the threshold, capped', () =
     [0, 0],
     [1, 0],
     [2, 0],
-    [3, 1],
-    [4, 2],
-    [5, 4],
-    [6, 8],
-    [7, 16],
-    [8, 32],
-    [9, 60],
-    [10, 60],
-    [1000, 60],
-    [Number.MAX_SAFE_INTEGER, 60],
+    [3, 30],
+    [4, 60],
+    [5, 120],
+    [6, 240],
+    [7, 480],
+    [8, 600],
+    [9, 600],
+    [1000, 600],
+    [Number.MAX_SAFE_INTEGER, 600],
   ])('failure #%i locks for %i s', (failures, seconds) => {
     expect(lockoutSeconds(failures, policy)).toBe(seconds);
   });
 
-  it('never exceeds the largest configurable maximum', () => {
+  it('never exceeds the largest configurable maximum, nor a maximum below the first lockout', () => {
     expect(lockoutSeconds(10_000, { threshold: 1, maxSeconds: 86400 })).toBe(86400);
+    expect(lockoutSeconds(1, { threshold: 1, maxSeconds: 5 })).toBe(5);
   });
 
   it('takes its policy from OMIS_LOCKOUT_THRESHOLD / OMIS_LOCKOUT_MAX_SECONDS', () => {
@@ -52,24 +52,24 @@ describe('nextFailure', () => {
     });
   });
 
-  it('locks on the threshold-th failure, for one second', () => {
+  it('locks on the threshold-th failure, for 30 seconds', () => {
     const previous: FailureRecord = { failures: 2, lastFailureAt: t0, lockedUntil: null };
     expect(nextFailure(previous, at(500), policy)).toEqual({
       kind: 'counted',
-      lockedSeconds: 1,
-      record: { failures: 3, lastFailureAt: at(500), lockedUntil: at(1500) },
+      lockedSeconds: 30,
+      record: { failures: 3, lastFailureAt: at(500), lockedUntil: at(30_500) },
     });
   });
 
   it('does not count a failure while the login is locked', () => {
-    const previous: FailureRecord = { failures: 3, lastFailureAt: t0, lockedUntil: at(1000) };
-    expect(nextFailure(previous, at(999), policy)).toEqual({ kind: 'already-locked', record: previous });
+    const previous: FailureRecord = { failures: 3, lastFailureAt: t0, lockedUntil: at(30_000) };
+    expect(nextFailure(previous, at(29_999), policy)).toEqual({ kind: 'already-locked', record: previous });
   });
 
   it('doubles the lock for a failure after the window passed', () => {
-    const previous: FailureRecord = { failures: 3, lastFailureAt: t0, lockedUntil: at(1000) };
-    const next = nextFailure(previous, at(1000), policy);
-    expect(next).toMatchObject({ kind: 'counted', lockedSeconds: 2, record: { failures: 4, lockedUntil: at(3000) } });
+    const previous: FailureRecord = { failures: 3, lastFailureAt: t0, lockedUntil: at(30_000) };
+    const next = nextFailure(previous, at(30_000), policy);
+    expect(next).toMatchObject({ kind: 'counted', lockedSeconds: 60, record: { failures: 4, lockedUntil: at(90_000) } });
   });
 
   it('forgets a streak a day after it ended', () => {

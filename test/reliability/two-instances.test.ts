@@ -1,0 +1,129 @@
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { XMLParser } from 'fast-xml-parser';
+import { buildTestApp, createTestDatabase, databaseKind, onPostgres, pageUrl, seedWith, type TestApp, type TestDatabase } from '../helper.ts';
+import { withDatabaseName } from '../global-setup.ts';
+import { logins, standardSeed } from '../fixtures/standard-seed.ts';
+import { openDatabase, type Database } from '../../src/db/database.ts';
+import { migrate, readMigrations } from '../../src/db/migrate.ts';
+import { unlockLogin } from '../../src/auth/lockout.ts';
+
+/**
+ * Two instances on one database (issue 7): what one instance learns about failed logins, the other
+ * knows; and instances starting together apply each migration once. (Concurrent actions through
+ * two instances are proven by test/routes/actions-concurrency.test.ts.) On PostgreSQL each instance
+ * has its own connection pool, as two servers would; on PGlite they share the one embedded database.
+ */
+const parser = new XMLParser({ parseTagValue: false });
+const THRESHOLD = 3;
+
+describe(`lockouts shared by two instances (${databaseKind})`, () => {
+  let database: TestDatabase;
+  let secondDb: Database;
+  let first: TestApp;
+  let second: TestApp;
+  const env = { OMIS_LOCKOUT_THRESHOLD: String(THRESHOLD), OMIS_LOCKOUT_MAX_SECONDS: '60' };
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    await seedWith(database.db, standardSeed);
+    first = await buildTestApp({ database, env });
+    secondDb = database.url ? await openDatabase({ databaseUrl: database.url, poolSize: 8 }) : database.db;
+    second = await buildTestApp({ database: { db: secondDb, url: database.url, drop: async () => {} }, env });
+  });
+  afterAll(async () => {
+    await second?.close();
+    await first?.close();
+    if (database?.url) await secondDb?.close();
+    await database?.drop();
+  });
+
+  async function attempt(t: TestApp, password: string) {
+    const res = await t.app.inject({ method: 'GET', url: pageUrl({ ManagerLoginName: 'acme-mkt', ManagerPassword: password, LaunchID: '5001' }) });
+    return parser.parse(res.body).RESPONSE.ErrorCode as string;
+  }
+
+  it('counts failures through both instances as one serial order', async () => {
+    await database.db.exec('DELETE FROM login_failure');
+    const codes = await Promise.all(Array.from({ length: 12 }, (_, i) => attempt(i % 2 === 0 ? first : second, 'wrong')));
+    expect(codes.sort()).toEqual([...Array(THRESHOLD - 1).fill('100'), ...Array(12 - THRESHOLD + 1).fill('101')]);
+    const rows = await database.db.query<{ failures: number }>(`SELECT failures FROM login_failure WHERE login_key = 'acme-mkt'`);
+    expect(rows).toEqual([{ failures: THRESHOLD }]);
+  });
+
+  it('a lockout made through one instance holds on the other, for the right password too', async () => {
+    await database.db.exec('DELETE FROM login_failure');
+    for (let i = 0; i < THRESHOLD; i++) await attempt(first, 'wrong');
+    expect(await attempt(second, logins.mkt.ManagerPassword)).toBe('101');
+  });
+
+  it('an unlock (omis account unlock) through the database frees the login on both', async () => {
+    await database.db.exec('DELETE FROM login_failure');
+    for (let i = 0; i < THRESHOLD; i++) await attempt(second, 'wrong');
+    expect(await unlockLogin(database.db.prisma, 'acme-mkt')).toBe(true);
+    expect(await attempt(first, logins.mkt.ManagerPassword)).toBe('0');
+    expect(await attempt(second, logins.mkt.ManagerPassword)).toBe('0');
+  });
+
+  it('a success on one instance resets the count the other instance made', async () => {
+    await database.db.exec('DELETE FROM login_failure');
+    for (let i = 0; i < THRESHOLD - 1; i++) await attempt(first, 'wrong');
+    expect(await attempt(second, logins.mkt.ManagerPassword)).toBe('0');
+    for (let i = 0; i < THRESHOLD - 1; i++) expect(await attempt(first, 'wrong')).toBe('100');
+  });
+});
+
+describe(`migrations started at once (${databaseKind})`, () => {
+  const migrations = readMigrations();
+  const opened: Database[] = [];
+  let dropDatabase: (() => Promise<void>) | undefined;
+
+  afterAll(async () => {
+    for (const db of opened) await db.close();
+    await dropDatabase?.();
+  });
+
+  /** Instances of one fresh, empty database: separate pools on PostgreSQL, one PGlite shared. */
+  async function freshInstances(count: number): Promise<Database[]> {
+    if (!onPostgres) {
+      const db = await openDatabase({ pglite: await PGlite.create() });
+      opened.push(db);
+      return Array.from({ length: count }, () => db);
+    }
+    const adminUrl = process.env.TEST_DATABASE_URL!;
+    const name = `omis_migr_${randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: adminUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    dropDatabase = async () => {
+      const dropper = new pg.Client({ connectionString: adminUrl });
+      await dropper.connect();
+      await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await dropper.end();
+    };
+    const instances = [];
+    for (let i = 0; i < count; i++) {
+      const db = await openDatabase({ databaseUrl: withDatabaseName(adminUrl, name), poolSize: 2 });
+      opened.push(db);
+      instances.push(db);
+    }
+    return instances;
+  }
+
+  it('four migrate() calls at once on one fresh database apply each migration exactly once', async () => {
+    const instances = await freshInstances(4);
+    const results = await Promise.all(instances.map((db) => migrate(db, migrations)));
+    const applied = results.flatMap((r) => r.applied);
+    expect(applied.sort()).toEqual(migrations.map((m) => m.name).sort());
+    for (const result of results) expect(result.applied.length + result.alreadyApplied).toBe(migrations.length);
+    const rows = await instances[0]!.query<{ migration_name: string; n: number }>(
+      `SELECT migration_name, count(*)::int AS n FROM "_prisma_migrations" GROUP BY migration_name ORDER BY migration_name`,
+    );
+    expect(rows).toEqual(migrations.map((m) => ({ migration_name: m.name, n: 1 })));
+    // The schema is really there, whole: every instance can use it.
+    for (const db of instances) expect(await db.query('SELECT count(*)::int AS n FROM account')).toEqual([{ n: 0 }]);
+  }, 120_000);
+});
