@@ -22,35 +22,38 @@ export interface FormSpec {
 const launchId = { name: Field.launchId, label: '任務編號 LaunchID' };
 const jobId = { name: Field.jobId, label: '寄送編號 JobID' };
 
-export const LAUNCH_FORMS: FormSpec[] = [
-  { id: 'launch-query', title: 'Query a launch (查詢任務)', caption: '查詢任務', inputs: [launchId] },
-  { id: 'launch-delete', title: 'Delete a launch (刪除任務) — LaunchAction 1', caption: '刪除任務', action: { name: Field.launchAction, value: '1' }, inputs: [launchId] },
-  { id: 'launch-terminate', title: 'Terminate a launch (終止任務) — LaunchAction 2', caption: '終止任務', action: { name: Field.launchAction, value: '2' }, inputs: [launchId] },
-  { id: 'launch-pause', title: 'Pause a launch (暫停任務) — LaunchAction 3', caption: '暫停任務', action: { name: Field.launchAction, value: '3' }, inputs: [launchId] },
-  { id: 'launch-unpause', title: 'Unpause a launch (解除暫停任務) — LaunchAction 4', caption: '解除暫停任務', action: { name: Field.launchAction, value: '4' }, inputs: [launchId] },
-  {
-    id: 'launch-expiry',
-    title: 'Change the expiry of a launch (變更任務截止時間) — LaunchAction 5',
-    caption: '變更任務截止時間',
-    action: { name: Field.launchAction, value: '5' },
-    inputs: [launchId, { name: Field.expireTime, label: '任務截止時間 ExpireTime', placeholder: 'yyyy/MM/dd HH:mm:ss' }],
-  },
-];
+/** [id suffix, title, the document's caption, action number (none for the query)] */
+type FormRow = [string, string, string, number | undefined];
 
-export const JOB_FORMS: FormSpec[] = [
-  { id: 'job-query', title: 'Query a job (查詢寄送)', caption: '查詢', inputs: [jobId] },
-  { id: 'job-delete', title: 'Delete a job (刪除寄送) — JobAction 1', caption: '刪除寄送', action: { name: Field.jobAction, value: '1' }, inputs: [jobId] },
-  { id: 'job-terminate', title: 'Terminate a job (終止寄送) — JobAction 2', caption: '終止寄送', action: { name: Field.jobAction, value: '2' }, inputs: [jobId] },
-  { id: 'job-pause', title: 'Pause a job (暫停寄送) — JobAction 3', caption: '暫停寄送', action: { name: Field.jobAction, value: '3' }, inputs: [jobId] },
-  { id: 'job-unpause', title: 'Unpause a job (解除暫停寄送) — JobAction 4', caption: '解除暫停寄送', action: { name: Field.jobAction, value: '4' }, inputs: [jobId] },
-  {
-    id: 'job-restart',
-    title: 'Restart a job after a points top-up (因點數不足，補充點數後，重新啟動) — JobAction 5',
-    caption: '重新啟動',
-    action: { name: Field.jobAction, value: '5' },
-    inputs: [jobId],
-  },
-];
+function actionForms(prefix: string, id: { name: string; label: string }, actionField: string, rows: FormRow[]): FormSpec[] {
+  return rows.map(([slug, title, caption, action]) => ({
+    id: `${prefix}-${slug}`,
+    title: action === undefined ? title : `${title} — ${actionField} ${action}`,
+    caption,
+    ...(action === undefined ? {} : { action: { name: actionField, value: String(action) } }),
+    inputs: [id],
+  }));
+}
+
+export const LAUNCH_FORMS: FormSpec[] = actionForms('launch', launchId, Field.launchAction, [
+  ['query', 'Query a launch (查詢任務)', '查詢任務', undefined],
+  ['delete', 'Delete a launch (刪除任務)', '刪除任務', 1],
+  ['terminate', 'Terminate a launch (終止任務)', '終止任務', 2],
+  ['pause', 'Pause a launch (暫停任務)', '暫停任務', 3],
+  ['unpause', 'Unpause a launch (解除暫停任務)', '解除暫停任務', 4],
+  ['expiry', 'Change the expiry of a launch (變更任務截止時間)', '變更任務截止時間', 5],
+]);
+// The expiry form also takes the new time, in the format the document prints.
+LAUNCH_FORMS[5]!.inputs = [launchId, { name: Field.expireTime, label: '任務截止時間 ExpireTime', placeholder: 'yyyy/MM/dd HH:mm:ss' }];
+
+export const JOB_FORMS: FormSpec[] = actionForms('job', jobId, Field.jobAction, [
+  ['query', 'Query a job (查詢寄送)', '查詢', undefined],
+  ['delete', 'Delete a job (刪除寄送)', '刪除寄送', 1],
+  ['terminate', 'Terminate a job (終止寄送)', '終止寄送', 2],
+  ['pause', 'Pause a job (暫停寄送)', '暫停寄送', 3],
+  ['unpause', 'Unpause a job (解除暫停寄送)', '解除暫停寄送', 4],
+  ['restart', 'Restart a job after a points top-up (因點數不足，補充點數後，重新啟動)', '重新啟動', 5],
+]);
 
 /** Not in the document as a form, but in its field list: the narrowing targets of a query. */
 export const RECIPIENT_FORM: FormSpec = {
