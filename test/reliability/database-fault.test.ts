@@ -4,11 +4,9 @@ import type { FastifyInstance } from 'fastify';
 import { XMLParser } from 'fast-xml-parser';
 import { buildApp } from '../../src/app.ts';
 import { configWith } from '../../src/config/config.ts';
-import { openDatabase } from '../../src/db/database.ts';
-import { migrate } from '../../src/db/migrate.ts';
-import { seedWith, pageUrl } from '../helper.ts';
-import { logins, standardSeed } from '../fixtures/standard-seed.ts';
-import { createThrowawayPostgres, throwawayPostgresUnavailable, type ThrowawayPostgres } from './throwaway-postgres.ts';
+import { pageUrl } from '../helper.ts';
+import { logins } from '../fixtures/standard-seed.ts';
+import { createSeededThrowawayPostgres, throwawayPostgresUnavailable, type ThrowawayPostgres } from './throwaway-postgres.ts';
 
 /**
  * PostgreSQL taken away under a running server and given back: a cluster this test starts and stops
@@ -27,11 +25,7 @@ describe.skipIf(unavailable)('PostgreSQL stopped under a running server', () => 
   let base: string;
 
   beforeAll(async () => {
-    cluster = await createThrowawayPostgres();
-    const setup = await openDatabase({ databaseUrl: cluster.url, poolSize: 2 });
-    await migrate(setup);
-    await seedWith(setup, standardSeed);
-    await setup.close();
+    cluster = await createSeededThrowawayPostgres();
     // The app opens its own pool from DATABASE_URL, as `omis serve` does.
     app = await buildApp({ config: configWith({ DATABASE_URL: cluster.url, OMIS_SECRET: 'fault-test-secret-0123456789' }) });
     await app.listen({ port: 0, host: '127.0.0.1' });

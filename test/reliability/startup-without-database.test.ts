@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { XMLParser } from 'fast-xml-parser';
-import { openDatabase } from '../../src/db/database.ts';
-import { migrate } from '../../src/db/migrate.ts';
-import { pageUrl, seedWith } from '../helper.ts';
-import { logins, standardSeed } from '../fixtures/standard-seed.ts';
-import { createThrowawayPostgres, throwawayPostgresUnavailable, type ThrowawayPostgres } from './throwaway-postgres.ts';
+import { pageUrl } from '../helper.ts';
+import { logins } from '../fixtures/standard-seed.ts';
+import { createSeededThrowawayPostgres, throwawayPostgresUnavailable, type ThrowawayPostgres } from './throwaway-postgres.ts';
 import { listeningBase, spawnServer, type ServerProcess } from './server-process.ts';
 
 const unavailable = throwawayPostgresUnavailable();
@@ -19,11 +17,7 @@ describe.skipIf(unavailable)('omis serve started while PostgreSQL is down', () =
   const servers: ServerProcess[] = [];
 
   beforeAll(async () => {
-    cluster = await createThrowawayPostgres();
-    const setup = await openDatabase({ databaseUrl: cluster.url, poolSize: 2 });
-    await migrate(setup);
-    await seedWith(setup, standardSeed);
-    await setup.close();
+    cluster = await createSeededThrowawayPostgres();
     await cluster.stop();
   }, 120_000);
 

@@ -4,6 +4,10 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { openDatabase } from '../../src/db/database.ts';
+import { migrate } from '../../src/db/migrate.ts';
+import { seedWith } from '../helper.ts';
+import { standardSeed } from '../fixtures/standard-seed.ts';
 
 /**
  * A PostgreSQL 15 cluster that a test owns: made with initdb, started and stopped with pg_ctl, so a
@@ -74,5 +78,18 @@ export async function createThrowawayPostgres(): Promise<ThrowawayPostgres> {
     },
   };
   await cluster.start();
+  return cluster;
+}
+
+/** A throwaway cluster whose `postgres` database is migrated and holds the standard seed. */
+export async function createSeededThrowawayPostgres(): Promise<ThrowawayPostgres> {
+  const cluster = await createThrowawayPostgres();
+  const setup = await openDatabase({ databaseUrl: cluster.url, poolSize: 2 });
+  try {
+    await migrate(setup);
+    await seedWith(setup, standardSeed);
+  } finally {
+    await setup.close();
+  }
   return cluster;
 }
