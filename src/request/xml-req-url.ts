@@ -12,8 +12,8 @@ import { addressRefusal, hostAsAddress, matchHost } from './address-policy.ts';
  * - the host must be on OMIS_XMLREQURL_HOSTS;
  * - the name is resolved once, every address it resolves to is checked (no loopback, private,
  *   link-local, CGNAT, multicast, unspecified… unless the host is listed exactly), and the
- *   connection goes to the address that was checked: a second, different DNS answer (rebinding)
- *   is never asked for;
+ *   connection goes to the addresses that were checked: a second, different DNS answer
+ *   (rebinding) is never asked for;
  * - no redirect is followed (any answer but 200 is a failure);
  * - one deadline (5 s) covers resolution, connection, headers and body;
  * - the body may not exceed the XML size limit, counted while it streams;
@@ -69,8 +69,8 @@ export function checkXmlReqUrl(raw: string, hosts: readonly string[]): { url: UR
   return { url, match };
 }
 
-/** Resolves the host and picks the address to connect to, refusing any address the policy forbids. */
-async function checkedAddress(url: URL, match: 'exact' | 'pattern', resolve: Resolver, signal: AbortSignal): Promise<ResolvedAddress> {
+/** Resolves the host and checks every address, refusing the lot if the policy forbids any. */
+async function checkedAddresses(url: URL, match: 'exact' | 'pattern', resolve: Resolver, signal: AbortSignal): Promise<ResolvedAddress[]> {
   const literal = hostAsAddress(url.hostname);
   let addresses: ResolvedAddress[];
   if (literal !== undefined) addresses = [{ address: literal, family: literal.includes(':') ? 6 : 4 }];
@@ -88,7 +88,7 @@ async function checkedAddress(url: URL, match: 'exact' | 'pattern', resolve: Res
     const refusal = addressRefusal(address, match);
     if (refusal) return fail(refusal);
   }
-  return addresses[0]!;
+  return addresses;
 }
 
 function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
@@ -109,11 +109,15 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
-/** A lookup that answers every question with the checked address, so the socket goes there. */
-function pinnedLookup(target: ResolvedAddress): LookupFunction {
+/**
+ * A lookup that answers with the checked addresses only, so the socket can go nowhere else. Node
+ * asks for all of them (happy eyeballs) and tries each in turn: a name whose first answer is ::1
+ * still reaches a server listening on 127.0.0.1 only.
+ */
+function pinnedLookup(targets: readonly ResolvedAddress[]): LookupFunction {
   return (_hostname, options, callback) => {
-    if (options.all) callback(null, [{ address: target.address, family: target.family }]);
-    else callback(null, target.address, target.family);
+    if (options.all) callback(null, targets.map(({ address, family }) => ({ address, family })));
+    else callback(null, targets[0]!.address, targets[0]!.family);
   };
 }
 
@@ -121,11 +125,11 @@ function pinnedLookup(target: ResolvedAddress): LookupFunction {
 export async function fetchXmlReqUrl(raw: string, options: XmlFetchOptions): Promise<Buffer> {
   const { url, match } = checkXmlReqUrl(raw, options.hosts);
   const signal = AbortSignal.timeout(options.timeoutMs ?? XML_REQ_URL_TIMEOUT_MS);
-  const target = await checkedAddress(url, match, options.resolve ?? systemResolver, signal);
-  return download(url, target, options.maxBytes, signal);
+  const targets = await checkedAddresses(url, match, options.resolve ?? systemResolver, signal);
+  return download(url, targets, options.maxBytes, signal);
 }
 
-function download(url: URL, target: ResolvedAddress, maxBytes: number, signal: AbortSignal): Promise<Buffer> {
+function download(url: URL, targets: readonly ResolvedAddress[], maxBytes: number, signal: AbortSignal): Promise<Buffer> {
   return new Promise<Buffer>((resolve, reject) => {
     let settled = false;
     const finish = (error: XmlReqUrlError | undefined, body?: Buffer) => {
@@ -143,7 +147,7 @@ function download(url: URL, target: ResolvedAddress, maxBytes: number, signal: A
         method: 'GET',
         // A fresh connection each time: a pooled socket could be one opened to another address.
         agent: false,
-        lookup: pinnedLookup(target),
+        lookup: pinnedLookup(targets),
         signal,
         maxHeaderSize: 16 * 1024,
         headers: {

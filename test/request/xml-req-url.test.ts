@@ -85,6 +85,16 @@ describe('fetchXmlReqUrl against a local server', () => {
     expect(server.requests).toEqual([{ path: '/ok.xml', host: `xml.example.invalid:${server.port}` }]);
   });
 
+  it('tries every checked address: an IPv6 answer first still reaches a server on 127.0.0.1', async () => {
+    const resolve = async (): Promise<ResolvedAddress[]> => [
+      { address: '::1', family: 6 },
+      { address: '127.0.0.1', family: 4 },
+    ];
+    const url = `http://dual.example.invalid:${server.port}/ok.xml`;
+    const body = await fetchXmlReqUrl(url, { ...options, hosts: ['dual.example.invalid'], resolve });
+    expect(body.toString()).toBe(GOOD_XML);
+  });
+
   it('resolves once: a second answer pointing inward (DNS rebinding) is never used', async () => {
     const answers: ResolvedAddress[][] = [[{ address: '8.8.8.8', family: 4 }], [{ address: '127.0.0.1', family: 4 }]];
     let calls = 0;
