@@ -32,12 +32,24 @@ function badXml(): never {
   throw new ApiError(ErrorCodes.BAD_XML);
 }
 
+/**
+ * A source's value from the query string, else the form, skipping blank ones: an HTML form's empty
+ * XmlRequest field must not hide the document a query string carries, nor the other way round.
+ */
+function givenValue(bag: ParamBag, name: string): string | undefined {
+  for (const source of ['query', 'form'] as const) {
+    const value = bag.inSource(source, name);
+    if (value !== undefined && value.trim() !== '') return value;
+  }
+  return undefined;
+}
+
 /** The one XML source a request names, or undefined; 103 when the request names several. */
 export function findXmlSource(bag: ParamBag, files: readonly UploadedFile[]): XmlSource | undefined {
   const sources: XmlSource[] = [];
-  const inline = bag.get(Field.xmlRequest);
-  if (inline !== undefined && inline.trim() !== '') sources.push({ kind: 'inline', text: inline });
-  const url = bag.text(Field.xmlReqUrl);
+  const inline = givenValue(bag, Field.xmlRequest);
+  if (inline !== undefined) sources.push({ kind: 'inline', text: inline });
+  const url = givenValue(bag, Field.xmlReqUrl)?.trim();
   if (url !== undefined) sources.push({ kind: 'url', url });
   // Only an upload can be an XmlReqFilePath; a text value naming a path is refused, not followed.
   if (bag.text(Field.xmlReqFilePath) !== undefined) return badXml();

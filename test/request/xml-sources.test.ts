@@ -63,6 +63,11 @@ describe('findXmlSource', () => {
     expect(findXmlSource(given, [])).toBeUndefined();
   });
 
+  it('finds a form value behind a blank query value, and the other way round', () => {
+    expect(findXmlSource(bag([['XmlRequest', '']], [['XmlRequest', DOC]]), [])).toEqual({ kind: 'inline', text: DOC });
+    expect(findXmlSource(bag([['XmlReqUrl', ' http://x/a.xml ']], [['XmlReqUrl', '']]), [])).toEqual({ kind: 'url', url: 'http://x/a.xml' });
+  });
+
   it('treats a file input left empty (no name, no bytes) as not given', () => {
     expect(findXmlSource(bag(), [upload('', '')])).toBeUndefined();
   });
