@@ -108,4 +108,16 @@ describe(`the simulator obeys actions issued mid-run (${databaseKind})`, () => {
     expect(await jobFacts(db, 9981)).toEqual({ status: 0, errorCode: 0, pointsCharged: 10 });
     expect(await rootPoints(db)).toBe(13);
   });
+
+  it('closing the app stops the simulator after its tick, before the database goes', async () => {
+    const db = await startWith(100, [launch(8701, [{ jobId: 9995 }])]);
+    const app = t!.app;
+    await until('job 9995 is under way', async () => (await jobFacts(db, 9995)).status >= 2);
+    await app.close();
+    t = undefined;
+    // No transaction of the simulator is left open: the database answers and nothing moves any more.
+    const stopped = await db.prisma.job.findUniqueOrThrow({ where: { jobId: 9995 } });
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(await db.prisma.job.findUniqueOrThrow({ where: { jobId: 9995 } })).toEqual(stopped);
+  });
 });
