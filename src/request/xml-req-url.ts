@@ -126,7 +126,13 @@ export async function fetchXmlReqUrl(raw: string, options: XmlFetchOptions): Pro
   const { url, match } = checkXmlReqUrl(raw, options.hosts);
   const signal = AbortSignal.timeout(options.timeoutMs ?? XML_REQ_URL_TIMEOUT_MS);
   const targets = await checkedAddresses(url, match, options.resolve ?? systemResolver, signal);
-  return download(url, targets, options.maxBytes, signal);
+  try {
+    return await download(url, targets, options.maxBytes, signal);
+  } catch (error) {
+    // Whatever http.request itself might throw is a failed fetch too, never a 9999.
+    if (error instanceof XmlReqUrlError) throw error;
+    return fail(`request failed: ${(error as Error).message}`);
+  }
 }
 
 function download(url: URL, targets: readonly ResolvedAddress[], maxBytes: number, signal: AbortSignal): Promise<Buffer> {

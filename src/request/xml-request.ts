@@ -150,11 +150,12 @@ function checkDocument(text: string, maxBytes: number): string {
 /** Parses an XML request given as text (XmlRequest) into its fields, or throws ApiError 103. */
 export function parseXmlRequest(text: string, maxBytes: number): NamedValues {
   const body = checkDocument(text, maxBytes);
-  if (XMLValidator.validate(body) !== true) return invalid();
   let document: OrderedNode[];
   try {
+    if (XMLValidator.validate(body) !== true) return invalid();
     document = parser.parse(body) as OrderedNode[];
-  } catch {
+  } catch (error) {
+    if (error instanceof ApiError) throw error;
     // Too deep, or a name the parser refuses (e.g. __proto__).
     return invalid();
   }

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../src/errors/error-codes.ts';
 import { decodeReferences, decodeXmlBytes, MAX_DEPTH, parseXmlRequest, parseXmlRequestBytes } from '../../src/request/xml-request.ts';
@@ -154,5 +155,33 @@ describe('decodeXmlBytes and parseXmlRequestBytes', () => {
   });
   it('refuses more bytes than the limit before decoding them', () => {
     expect(code(() => parseXmlRequestBytes(Buffer.alloc(2048, 0x20), 1024))).toBe(103);
+  });
+});
+
+describe('parseXmlRequest, property: any text is fields or 103, nothing else', () => {
+  // Pieces of XML, well- and ill-formed, so that the parser meets every construct and its breakage.
+  const piece = fc.constantFrom(
+    '<REQUEST>', '</REQUEST>', '<request/>', '<a>', '</a>', '<b/>', '<![CDATA[', ']]>', '<!--', '-->', '<?pi x?>', '<?xml version="1.0"?>',
+    '&amp;', '&#20013;', '&#x0;', '&', '<', '>', '"', "'", '=', ' x="1"', '<!DOCTYPE', '<!ENTITY', '\uFEFF', '\u0000', '\uD800', '中', 'text', ' ', '\n',
+    '__proto__', '<__proto__>', 'constructor',
+  );
+  const document = fc.oneof(fc.array(piece, { maxLength: 30 }).map((parts) => parts.join('')), fc.string({ unit: 'binary', maxLength: 200 }));
+
+  it('never throws anything but ApiError 103, and fields are name/value strings', () => {
+    fc.assert(
+      fc.property(document, (text) => {
+        try {
+          const fields = parseXmlRequest(text, LIMIT);
+          for (const [name, value] of fields) {
+            expect(typeof name).toBe('string');
+            expect(typeof value).toBe('string');
+          }
+        } catch (error) {
+          expect(error).toBeInstanceOf(ApiError);
+          expect((error as ApiError).code).toBe(103);
+        }
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
