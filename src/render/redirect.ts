@@ -113,5 +113,8 @@ export function redirectLocation(targets: RedirectTargets, response: TaskRespons
   // Cannot refuse a template that passed templateRefusal; checked again so that a future change
   // to substitution can never turn into an open redirect.
   if (urlRefusal(url, hosts) !== undefined) return undefined;
+  // A template that is only placeholders the response leaves empty (`%launchid%` on an error)
+  // would send an empty Location, which browsers take as this page again: answer the body.
+  if (url.trim() === '') return undefined;
   return headerSafe(url);
 }
