@@ -79,11 +79,14 @@ describe('redirects', () => {
         const location = redirectLocation(targets, res, HOSTS);
         if (location === undefined) return;
         followed++;
-        // Printable ASCII only: no header splitting, nothing a browser would reinterpret.
-        expect(location).toMatch(/^[\x21-\x7E]+$/);
+        // Printable ASCII only: no header splitting, nothing a browser would reinterpret. (Empty
+        // when the template is only placeholders the answer leaves empty: this page again.)
+        expect(location).toMatch(/^[\x21-\x7E]*$/);
         const landed = new URL(location, PAGE);
         expect(['http:', 'https:']).toContain(landed.protocol);
-        expect(['omis.local', 'ok.example', 'cb.ok.example:8443']).toContain(landed.host);
+        // ok.example is listed for any port, cb.ok.example for 8443 only.
+        const allowed = landed.host === 'omis.local' || landed.hostname === 'ok.example' || landed.host === 'cb.ok.example:8443';
+        expect(allowed, landed.href).toBe(true);
       }),
       RUNS,
     );
