@@ -114,11 +114,19 @@ describe(`concurrent actions (${databaseKind})`, () => {
 
   const apps = () => [first.app, second.app];
 
+  /** Posts every form at once, alternating instances; waits for all before judging any. */
+  async function postAll(forms: Array<Array<[string, string]>>) {
+    const settled = await Promise.allSettled(forms.map((fields, i) => postForm(apps()[i % 2]!, fields)));
+    const failed = settled.find((result) => result.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+    return settled.map((result) => (result as PromiseFulfilledResult<any>).value);
+  }
+
   it('dozens of simultaneous pause/unpause/terminate on one job serialise', async () => {
     const { launchId, jobIds } = await makeLaunch(database.db, { status: 3 }, [{ status: 6 }]);
     const jobId = String(jobIds[0]);
     const actions = mix([...Array(15).fill('3'), ...Array(15).fill('4'), ...Array(2).fill('2'), ...Array(8).fill('3')]);
-    const answers = await Promise.all(actions.map((action, i) => postForm(apps()[i % 2]!, jobForm(logins.mkt, action, jobId, 'x'))));
+    const answers = await postAll(actions.map((action) => jobForm(logins.mkt, action, jobId, 'x')));
     for (const answer of answers) expect(['0', '115']).toContain(answer.ErrorCode);
     // Once terminated, every later pause/unpause is refused; a terminate is never refused here.
     const entries = await entriesOf(first, launchId, jobIds);
@@ -140,7 +148,7 @@ describe(`concurrent actions (${databaseKind})`, () => {
       for (let i = 0; i < 4; i++) requests.push(jobForm(logins.mkt, '3', String(jobId), 'x'), jobForm(logins.mkt, '4', String(jobId), 'x'));
     }
     requests.push(jobForm(logins.root, '2', String(jobIds[2]), 'x'));
-    const answers = await Promise.all(mix(requests, 11).map((fields, i) => postForm(apps()[i % 2]!, fields)));
+    const answers = await postAll(mix(requests, 11));
     for (const answer of answers) expect(['0', '115']).toContain(answer.ErrorCode);
     const entries = await entriesOf(first, launchId, jobIds);
     expect(entries).toHaveLength(requests.length);
@@ -169,7 +177,7 @@ describe(`concurrent actions (${databaseKind})`, () => {
     const { jobIds } = await makeLaunch(database.db, { status: 3 }, Array.from({ length: 12 }, () => ({ status: 6, errorCode: 201, cost: 10 })));
     // Every job restarted twice at once, from both instances.
     const requests = mix([...jobIds, ...jobIds]);
-    const answers = await Promise.all(requests.map((jobId, i) => postForm(apps()[i % 2]!, jobForm(logins.root, '5', String(jobId), 'x'))));
+    const answers = await postAll(requests.map((jobId) => jobForm(logins.root, '5', String(jobId), 'x')));
     const accepted = answers.filter((answer) => answer.ErrorCode === '0');
     expect(accepted).toHaveLength(5);
     for (const answer of answers) expect(['0', '115', '116']).toContain(answer.ErrorCode);
@@ -190,7 +198,7 @@ describe(`concurrent actions (${databaseKind})`, () => {
   it('one job restarted dozens of times at once is charged once', async () => {
     await setRootPoints(database.db, 1000);
     const { jobIds } = await makeLaunch(database.db, { status: 3 }, [{ status: 6, errorCode: 201, cost: 40, pointsCharged: 15 }]);
-    const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => postForm(apps()[i % 2]!, jobForm(logins.root, '5', String(jobIds[0]), 'x'))));
+    const answers = await postAll(Array.from({ length: 30 }, () => jobForm(logins.root, '5', String(jobIds[0]), 'x')));
     expect(answers.filter((answer) => answer.ErrorCode === '0')).toHaveLength(1);
     expect(answers.filter((answer) => answer.ErrorCode === '115')).toHaveLength(29);
     expect(await rootPoints(database.db)).toBe(975);
@@ -205,7 +213,7 @@ describe(`concurrent actions (${databaseKind})`, () => {
       ...Array.from({ length: 10 }, () => launchForm(logins.mkt, '4', String(launchId), 'x')),
       ...jobIds.flatMap((jobId) => Array.from({ length: 5 }, () => jobForm(logins.mkt, '3', String(jobId), 'x'))),
     ]);
-    const answers = await Promise.all(requests.map((fields, i) => postForm(apps()[i % 2]!, fields)));
+    const answers = await postAll(requests);
     for (const answer of answers) expect(['0', '110', '111', '115']).toContain(answer.ErrorCode);
     const entries = await entriesOf(first, launchId, jobIds);
     const deleteIndex = entries.findIndex((entry) => entry.action === 'launch.delete');

@@ -14,6 +14,7 @@ import { answerRecord } from './answer.ts';
 import { reservePoints } from './points.ts';
 import { RefusedAction, withState } from './refused-action.ts';
 import { inActionTransaction } from './transaction.ts';
+import { launchQueueFor } from './launch-queue.ts';
 
 export interface ActionContext {
   prisma: PrismaClient;
@@ -30,6 +31,14 @@ export interface ActionContext {
  * matches nothing — which rolls the action back).
  */
 export async function executeJobAction(ac: ActionContext, intent: Extract<Intent, { kind: 'job-action' }>): Promise<TaskResponse> {
+  // A job's launch never changes, so it can be read before queueing; no launch: the job is missing (110).
+  const jobId = intent.target.jobId;
+  const rows = jobId ? await ac.prisma.$queryRaw<Array<{ launch_id: number }>>`SELECT launch_id FROM job WHERE job_id = ${jobId}::int` : [];
+  const run = () => runJobAction(ac, intent);
+  return rows[0] ? launchQueueFor(ac.prisma).run(rows[0].launch_id, run) : run();
+}
+
+function runJobAction(ac: ActionContext, intent: Extract<Intent, { kind: 'job-action' }>): Promise<TaskResponse> {
   return inActionTransaction(ac.prisma, async (tx) => {
     const { launch, job } = await locateJob(tx, ac.caller, intent.target, { forUpdate: true });
     const before: AuditState = { job: jobSnapshot(job), request: ac.requested.request };

@@ -11,6 +11,7 @@ import { answerRecord } from './answer.ts';
 import type { ActionContext } from './job-action.ts';
 import { RefusedAction, withState } from './refused-action.ts';
 import { inActionTransaction } from './transaction.ts';
+import { launchQueueFor } from './launch-queue.ts';
 
 /**
  * LaunchAction 1–5 in one transaction: lock the launch (111), then all its jobs in job_id order,
@@ -19,9 +20,15 @@ import { inActionTransaction } from './transaction.ts';
  * final state; later requests get 111.
  */
 export async function executeLaunchAction(ac: ActionContext, intent: Extract<Intent, { kind: 'launch-action' }>): Promise<TaskResponse> {
+  const { launchId } = intent.target;
+  if (!launchId) throw new ApiError(ErrorCodes.NO_LAUNCH);
+  return launchQueueFor(ac.prisma).run(launchId, () => runLaunchAction(ac, intent, launchId));
+}
+
+function runLaunchAction(ac: ActionContext, intent: Extract<Intent, { kind: 'launch-action' }>, launchId: number): Promise<TaskResponse> {
   return inActionTransaction(ac.prisma, async (tx) => {
-    const { launchId, jobId } = intent.target;
-    const launch = launchId ? await findVisibleLaunch(tx, ac.caller.userId, launchId, { forUpdate: true }) : undefined;
+    const { jobId } = intent.target;
+    const launch = await findVisibleLaunch(tx, ac.caller.userId, launchId, { forUpdate: true });
     if (!launch) throw new ApiError(ErrorCodes.NO_LAUNCH);
     const jobs = await listLaunchJobs(tx, launch.launch_id, { forUpdate: true });
     // With JobID too, the answer is about that job, which must belong to the launch (CONTRACT.md §6).
