@@ -8,6 +8,7 @@ import { migrateCommand, seedCommand, MIGRATE_HELP, SEED_HELP } from './database
 import { serveCommand, SERVE_HELP } from './serve-command.ts';
 import { simulateCommand, SIMULATE_HELP } from './simulate-command.ts';
 import { CliError } from './cli-support.ts';
+import { describeDatabaseError, isTransientDatabaseError } from '../db/wait-for-database.ts';
 
 /** `omis` — the command line of CONTRACT.md §11. */
 const HELP = `Usage: omis <command> [options]
@@ -89,6 +90,11 @@ export async function main(argv: string[]): Promise<number> {
     }
     if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       console.error(`omis ${name}: ${(error as Error).message}\n\n${command.help}`);
+      return 1;
+    }
+    // The database down (omis migrate, seed, account …): one line, not a driver's stack trace.
+    if (isTransientDatabaseError(error)) {
+      console.error(`omis ${name}: database not reachable (${describeDatabaseError(error)})`);
       return 1;
     }
     throw error;

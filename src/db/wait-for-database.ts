@@ -34,23 +34,52 @@ const TRANSIENT_CODES = new Set([
 
 const TRANSIENT_MESSAGES = [/timeout exceeded when trying to connect/i, /connection terminated/i, /Connection terminated unexpectedly/i];
 
-/** The causes of an error: itself, its `errors` (AggregateError: every address of a host) and `cause`. */
-function causes(error: unknown): Array<{ code?: string; message?: string }> {
+/** What Prisma's driver adapters report (meta.driverAdapterError.cause.kind) for the same faults. */
+const TRANSIENT_KINDS = new Set(['DatabaseNotReachable', 'SocketTimeout', 'ConnectionClosed', 'TooManyConnections']);
+
+interface Cause {
+  code?: string;
+  message?: string;
+  kind?: string;
+  host?: string;
+  port?: number;
+}
+
+/**
+ * The causes of an error: itself, its `errors` (AggregateError: every address of a host), its
+ * `cause`, and a Prisma error's driver adapter error.
+ */
+function causes(error: unknown): Cause[] {
   if (typeof error !== 'object' || error === null) return [{ message: String(error) }];
-  const e = error as { code?: string; message?: string; errors?: unknown[]; cause?: unknown };
-  return [e, ...(e.errors ?? []).flatMap(causes), ...(e.cause ? causes(e.cause) : [])];
+  const e = error as Cause & { errors?: unknown[]; cause?: unknown; meta?: { driverAdapterError?: unknown } };
+  return [
+    e,
+    ...(e.errors ?? []).flatMap(causes),
+    ...(e.cause ? causes(e.cause) : []),
+    ...(e.meta?.driverAdapterError ? causes(e.meta.driverAdapterError) : []),
+  ];
 }
 
 export function isTransientDatabaseError(error: unknown): boolean {
   return causes(error).some(
-    (c) => (c.code !== undefined && TRANSIENT_CODES.has(c.code)) || TRANSIENT_MESSAGES.some((re) => re.test(c.message ?? '')),
+    (c) =>
+      (c.code !== undefined && TRANSIENT_CODES.has(c.code)) ||
+      (c.kind !== undefined && TRANSIENT_KINDS.has(c.kind)) ||
+      TRANSIENT_MESSAGES.some((re) => re.test(c.message ?? '')),
   );
 }
 
-/** One line for the log: the first cause that says something (an AggregateError's own message is empty). */
+/**
+ * One line for the log: the driver's own words where there are any (an AggregateError's message
+ * is empty; a Prisma error's first lines name the calling code, not the fault).
+ */
 export function describeDatabaseError(error: unknown): string {
-  const said = causes(error).find((c) => c.message && c.message.trim() !== '');
-  return said?.message?.split('\n')[0] ?? String((error as { code?: string })?.code ?? error);
+  const all = causes(error);
+  const adapter = all.find((c) => c.kind !== undefined);
+  if (adapter?.kind === 'DatabaseNotReachable') return `can't reach the database server at ${adapter.host}:${adapter.port}`;
+  if (adapter) return adapter.message ? `${adapter.kind}: ${adapter.message}` : adapter.kind!;
+  const said = all.find((c) => c.message && c.message.trim() !== '');
+  return said?.message?.trim().split('\n')[0] ?? String((error as { code?: string })?.code ?? error);
 }
 
 export interface WaitOptions {

@@ -9,6 +9,12 @@ import {
 
 const err = (props: Record<string, unknown>, message = '') => Object.assign(new Error(message), props);
 const refused = err({ code: 'ECONNREFUSED' }, 'connect ECONNREFUSED 127.0.0.1:5432');
+/** A Prisma client error as the pg driver adapter reports a fault (shape measured on Prisma 7.10). */
+const prismaError = (kind: string) =>
+  err(
+    { code: 'P2010', meta: { driverAdapterError: { name: 'DriverAdapterError', cause: { kind, host: '127.0.0.1', port: 5432 } } } },
+    '\nInvalid `prisma.$executeRaw()` invocation:\n\n\nRaw query failed.',
+  );
 
 describe('isTransientDatabaseError', () => {
   it.each([
@@ -20,6 +26,9 @@ describe('isTransientDatabaseError', () => {
     ['server shutting down (57P01)', err({ code: '57P01' }, 'terminating connection due to administrator command'), true],
     ['too many connections (53300)', err({ code: '53300' }, 'sorry, too many clients already'), true],
     ['wrapped in a cause', new Error('query failed', { cause: refused }), true],
+    ['Prisma: database not reachable', prismaError('DatabaseNotReachable'), true],
+    ['Prisma: socket timeout', prismaError('SocketTimeout'), true],
+    ['Prisma: authentication failed', prismaError('AuthenticationFailed'), false],
     ['missing database (3D000)', err({ code: '3D000' }, 'database "x" does not exist'), false],
     ['wrong password (28P01)', err({ code: '28P01' }, 'password authentication failed for user "omis"'), false],
     ['missing table (42P01)', err({ code: '42P01' }, 'relation "setting" does not exist'), false],
@@ -35,6 +44,8 @@ describe('describeDatabaseError', () => {
     [new AggregateError([refused]), 'connect ECONNREFUSED 127.0.0.1:5432'],
     [err({ code: 'X' }, 'first line\nsecond line'), 'first line'],
     [err({ code: 'ECONNRESET' }), 'ECONNRESET'],
+    [prismaError('DatabaseNotReachable'), "can't reach the database server at 127.0.0.1:5432"],
+    [prismaError('AuthenticationFailed'), 'AuthenticationFailed'],
   ])('%o → %s', (error, text) => {
     expect(describeDatabaseError(error)).toBe(text);
   });
