@@ -12,8 +12,9 @@ import { unlockLogin } from '../../src/auth/lockout.ts';
 
 /**
  * Two instances on one database (issue 7): what one instance learns about failed logins, the other
- * knows; and instances starting together apply each migration once. (Concurrent actions through
- * two instances are proven by test/routes/actions-concurrency.test.ts.) On PostgreSQL each instance
+ * knows; concurrent ExpireTime changes through both lose no update; instances starting together
+ * apply each migration once. (Pause/unpause/terminate/delete/restart through two instances are
+ * proven by test/routes/actions-concurrency.test.ts.) On PostgreSQL each instance
  * has its own connection pool, as two servers would; on PGlite they share the one embedded database.
  */
 const parser = new XMLParser({ parseTagValue: false });
@@ -72,6 +73,53 @@ describe(`lockouts shared by two instances (${databaseKind})`, () => {
     for (let i = 0; i < THRESHOLD - 1; i++) await attempt(first, 'wrong');
     expect(await attempt(second, logins.mkt.ManagerPassword)).toBe('0');
     for (let i = 0; i < THRESHOLD - 1; i++) expect(await attempt(first, 'wrong')).toBe('100');
+  });
+});
+
+describe(`ExpireTime changed through two instances at once (${databaseKind})`, () => {
+  let database: TestDatabase;
+  let secondDb: Database;
+  let first: TestApp;
+  let second: TestApp;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    await seedWith(database.db, standardSeed);
+    first = await buildTestApp({ database });
+    secondDb = database.url ? await openDatabase({ databaseUrl: database.url, poolSize: 8 }) : database.db;
+    second = await buildTestApp({ database: { db: secondDb, url: database.url, drop: async () => {} } });
+  });
+  afterAll(async () => {
+    await second?.close();
+    await first?.close();
+    if (database?.url) await secondDb?.close();
+    await database?.drop();
+  });
+
+  it('loses no update: every change is answered with itself and chained in the audit log; the last one stands', async () => {
+    const wanted = Array.from({ length: 16 }, (_, i) => `2030-01-01 00:${String(i).padStart(2, '0')}:00`);
+    const answers = await Promise.all(
+      wanted.map(async (expireTime, i) => {
+        const res = await (i % 2 === 0 ? first : second).app.inject({
+          method: 'GET',
+          url: pageUrl({ ...logins.mkt, LaunchID: '5001', LaunchAction: '5', ExpireTime: expireTime }),
+        });
+        return parser.parse(res.body).RESPONSE;
+      }),
+    );
+    answers.forEach((answer, i) => expect({ code: answer.ErrorCode, expireTime: answer.LAUNCH?.ExpireTime }).toEqual({ code: '0', expireTime: wanted[i] }));
+
+    const entries = await database.db.query<{ before: { launch: { expireTime: string } }; after: { launch: { expireTime: string } } }>(
+      `SELECT before, after FROM audit_log
+        WHERE target_type = 'launch' AND target_id = 5001 AND error_code = 0 AND action LIKE '%expir%' ORDER BY audit_id`,
+    );
+    expect(entries).toHaveLength(wanted.length);
+    // Each change saw exactly what the previous one left: a serial order, nothing overwritten unseen.
+    for (let i = 1; i < entries.length; i++) expect(entries[i]!.before.launch.expireTime).toBe(entries[i - 1]!.after.launch.expireTime);
+    const applied = entries.map((e) => e.after.launch.expireTime);
+    expect(new Set(applied).size).toBe(wanted.length);
+    const [row] = await database.db.query<{ expire_time: Date }>('SELECT expire_time FROM launch WHERE launch_id = 5001');
+    expect(row!.expire_time.toISOString()).toBe(applied.at(-1));
   });
 });
 
