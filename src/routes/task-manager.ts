@@ -13,6 +13,7 @@ import { handleTaskRequest } from '../tasks/handle-task-request.ts';
 import type { TaskContext } from '../tasks/task-context.ts';
 import { LoginLockout, lockoutPolicy } from '../auth/lockout.ts';
 import { CredentialCache } from '../auth/credential-cache.ts';
+import { ReportPathCache } from '../reports/report-path-cache.ts';
 
 export const TASK_MANAGER_PATH = '/WebAPI/TaskManager.aspx';
 
@@ -32,6 +33,7 @@ export default async function taskManagerRoute(app: FastifyInstance, { config }:
     lockout: new LoginLockout(app.db.prisma, lockoutPolicy(config), app.log),
     credentialCache: new CredentialCache({ windowMs: config.OMIS_AUTH_CACHE_SECONDS * 1000, maxEntries: config.OMIS_AUTH_CACHE_SIZE }),
     db: app.db,
+    reportPaths: new ReportPathCache(app.signingSecret, config.OMIS_REPORT_LINK_SECONDS),
   };
 
   const xmlSources: XmlSourceOptions = {

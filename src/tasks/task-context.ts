@@ -1,6 +1,7 @@
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { Config } from '../config/config.ts';
 import { reportPathFor } from '../reports/report-link.ts';
+import type { ReportPathCache } from '../reports/report-path-cache.ts';
 import type { ViewSettings } from './task-views.ts';
 import type { LoginLockout } from '../auth/lockout.ts';
 import type { CredentialCache } from '../auth/credential-cache.ts';
@@ -18,11 +19,13 @@ export interface TaskContext {
   credentialCache?: CredentialCache | undefined;
   /** The driver beside Prisma, for the hot path's single round trip (tasks/request-read.ts). */
   db?: Database | undefined;
+  /** Report links signed once per job per window (reports/report-path-cache.ts). */
+  reportPaths?: ReportPathCache | undefined;
 }
 
 export function viewSettings(ctx: TaskContext): ViewSettings {
   return {
     timeZone: ctx.config.OMIS_TIMEZONE,
-    reportPath: (jobId) => reportPathFor(ctx.secret, jobId, ctx.config.OMIS_REPORT_LINK_SECONDS),
+    reportPath: (jobId) => ctx.reportPaths?.pathFor(jobId) ?? reportPathFor(ctx.secret, jobId, ctx.config.OMIS_REPORT_LINK_SECONDS),
   };
 }
