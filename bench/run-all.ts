@@ -4,6 +4,7 @@ import { runQueryThroughput } from './cases/query-throughput.ts';
 import { prepareLargeLaunch, runLargeLaunch } from './cases/large-launch.ts';
 import { prepareReport, runReport } from './cases/report-stream.ts';
 import { prepareLookup, runLookup } from './cases/recipient-lookup.ts';
+import { runStartup } from './cases/startup.ts';
 
 /**
  * `npm run bench`: every measurement of issue 6 against one throwaway PostgreSQL database.
@@ -53,6 +54,7 @@ try {
     await prepareLookup(bench.db, small, large, (line) => console.error(line));
     report.push(await runLookup(bench.url, small, large, seconds));
   }
+  if (wants('startup')) report.push(await runStartup());
 } finally {
   await cleanup();
 }
