@@ -106,6 +106,7 @@ export class Simulator {
   async runOnce(now: Date = new Date()): Promise<TickResult> {
     const result: TickResult = { jobsAdvanced: 0, jobsOutOfPoints: 0, launchesStepped: 0, skipped: 0 };
     for (const { job_id: jobId, launch_id: launchId } of await this.dueJobs(now)) {
+      await yieldToRequests();
       const outcome = await this.stepJob(jobId, launchId, now);
       if (outcome === 'advanced') result.jobsAdvanced++;
       else if (outcome === 'out-of-points') result.jobsOutOfPoints++;
@@ -113,6 +114,7 @@ export class Simulator {
       simulatorSteps.inc({ kind: `job-${outcome}` });
     }
     for (const launchId of await this.dueLaunches(now)) {
+      await yieldToRequests();
       const outcome = await this.stepLaunch(launchId, now);
       if (outcome === 'skipped') result.skipped++;
       else result.launchesStepped++;
@@ -273,6 +275,15 @@ export class Simulator {
           FROM recipient WHERE job_id = ${template.job_id}::int ORDER BY recipient_id`;
     }
   }
+}
+
+/**
+ * Lets the event loop take pending I/O (new requests) between two steps. The embedded database runs
+ * its queries on the main thread, and a chain of awaits on it never reaches the poll phase: without
+ * this a tick of many steps would hold every request back until it ends.
+ */
+function yieldToRequests(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** Recipients' delivery status as a stage is left (next-state.ts: deliveryLeaving). */
