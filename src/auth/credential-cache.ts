@@ -78,14 +78,9 @@ export class CredentialCache {
   }
 
   #fingerprint(userId: number, password: string, storedHash: string): string {
-    // Length-prefixed fields: no two different triples can produce the same HMAC input.
-    const mac = createHmac('sha256', this.#key);
-    for (const part of [String(userId), password, storedHash]) {
-      const bytes = Buffer.from(part, 'utf8');
-      const length = Buffer.alloc(4);
-      length.writeUInt32BE(bytes.length);
-      mac.update(length).update(bytes);
-    }
-    return mac.digest('base64url');
+    // One update of an unambiguous string: the user id (digits), the password's length, the
+    // password, then the hash. No two different triples give the same input. (One update instead
+    // of six halves the cost, measured: docs/PERFORMANCE.md.)
+    return createHmac('sha256', this.#key).update(`${userId}:${password.length}:${password}${storedHash}`, 'utf8').digest('base64url');
   }
 }
