@@ -33,7 +33,7 @@ describe('the demo data', () => {
   });
 });
 
-describe(`the demo living under the simulator (${databaseKind})`, () => {
+describe(`the demo living under the simulator (${databaseKind})`, { timeout: 120_000 }, () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await buildTestApp();

@@ -12,7 +12,7 @@ const at = (steps: number) => new Date(t0.getTime() + steps * STEP_MS);
 const JOBS = onPostgres ? 40 : 20;
 const POINTS = Math.round(JOBS * 1.25);
 
-describe(`two simulators on one database never take the same step twice (${databaseKind})`, () => {
+describe(`two simulators on one database never take the same step twice (${databaseKind})`, { timeout: 240_000 }, () => {
   let database: TestDatabase;
   let second: Database;
   beforeAll(async () => {

@@ -7,7 +7,7 @@ const STEP_MS = 1000;
 const t0 = new Date('2026-11-29T08:00:00Z');
 const at = (steps: number) => new Date(t0.getTime() + steps * STEP_MS);
 
-describe(`the simulator on the database (${databaseKind})`, () => {
+describe(`the simulator on the database (${databaseKind})`, { timeout: 120_000 }, () => {
   let database: TestDatabase;
   let sim: Simulator;
   beforeEach(async () => {
