@@ -25,7 +25,8 @@ describe(`graceful shutdown on SIGTERM (${databaseKind})`, () => {
   let base: URL;
 
   beforeAll(async () => {
-    const env: Record<string, string> = { LOG_LEVEL: 'warn', OMIS_SECRET: 'shutdown-test-secret-0123456789' };
+    // info: Fastify logs "incoming request" when a request's headers are in, which the test waits for.
+    const env: Record<string, string> = { LOG_LEVEL: 'info', OMIS_SECRET: 'shutdown-test-secret-0123456789' };
     if (databaseKind === 'postgres') {
       database = await createTestDatabase();
       await seedWith(database.db, standardSeed);
@@ -66,7 +67,7 @@ describe(`graceful shutdown on SIGTERM (${databaseKind})`, () => {
       host: base.hostname,
       port: base.port,
       method: 'POST',
-      path: '/WebAPI/TaskManager.aspx',
+      path: '/WebAPI/TaskManager.aspx?Marker=in-flight',
       headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': body.length },
     });
     answer = new Promise((resolve, reject) => {
@@ -77,9 +78,10 @@ describe(`graceful shutdown on SIGTERM (${databaseKind})`, () => {
       });
       request.once('error', reject);
     });
-    // Headers and half the body: the request is in flight, its handler waiting for the rest.
+    // Headers and half the body: the request is in flight, its handler waiting for the rest. The
+    // server has it once it logged it (a busy machine can take a while to get there).
     request.write(body.subarray(0, half));
-    await sleep(300);
+    await server.waitFor(/Marker=in-flight[^\n]*incoming request/);
 
     server.kill('SIGTERM');
     let refused = false;

@@ -7,7 +7,8 @@ import { openDatabase } from '../../src/db/database.ts';
 import { createTestDatabase, databaseKind, type TestDatabase } from '../helper.ts';
 
 /** `omis account unlock LOGIN` against the configured database (DATABASE_URL or OMIS_DATA_DIR). */
-describe(`omis account unlock (${databaseKind})`, () => {
+// A fresh embedded database is created and migrated by the first command: slow on a busy machine.
+describe(`omis account unlock (${databaseKind})`, { timeout: 120_000 }, () => {
   let testDb: TestDatabase | undefined;
   let dataDir: string | undefined;
   const saved = { DATABASE_URL: process.env.DATABASE_URL, OMIS_DATA_DIR: process.env.OMIS_DATA_DIR };
