@@ -69,6 +69,8 @@ export class Simulator {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
   private stopped = true;
+  /** Moved on by stop(): a pass started before ends after the step it is taking. */
+  private generation = 0;
   private readonly batchSize: number;
 
   constructor(
@@ -94,9 +96,10 @@ export class Simulator {
     this.timer = setTimeout(loop, 0);
   }
 
-  /** Stops ticking and waits for a tick in progress to finish (its transactions commit or roll back). */
+  /** Stops ticking; a tick in progress ends after its current step, whose transaction commits or rolls back. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.generation++;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     await this.running;
@@ -105,16 +108,20 @@ export class Simulator {
   /** One pass: every due job one step, then every due launch one step. */
   async runOnce(now: Date = new Date()): Promise<TickResult> {
     const result: TickResult = { jobsAdvanced: 0, jobsOutOfPoints: 0, launchesStepped: 0, skipped: 0 };
+    const generation = this.generation;
+    const halted = () => this.generation !== generation;
     for (const { job_id: jobId, launch_id: launchId } of await this.dueJobs(now)) {
       await yieldToRequests();
+      if (halted()) break;
       const outcome = await this.stepJob(jobId, launchId, now);
       if (outcome === 'advanced') result.jobsAdvanced++;
       else if (outcome === 'out-of-points') result.jobsOutOfPoints++;
       else result.skipped++;
       simulatorSteps.inc({ kind: `job-${outcome}` });
     }
-    for (const launchId of await this.dueLaunches(now)) {
+    for (const launchId of halted() ? [] : await this.dueLaunches(now)) {
       await yieldToRequests();
+      if (halted()) break;
       const outcome = await this.stepLaunch(launchId, now);
       if (outcome === 'skipped') result.skipped++;
       else result.launchesStepped++;
