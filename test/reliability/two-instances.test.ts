@@ -20,26 +20,31 @@ import { unlockLogin } from '../../src/auth/lockout.ts';
 const parser = new XMLParser({ parseTagValue: false });
 const THRESHOLD = 3;
 
-describe(`lockouts shared by two instances (${databaseKind})`, () => {
-  let database: TestDatabase;
-  let secondDb: Database;
-  let first: TestApp;
-  let second: TestApp;
-  const env = { OMIS_LOCKOUT_THRESHOLD: String(THRESHOLD), OMIS_LOCKOUT_MAX_SECONDS: '60' };
-
+/**
+ * Two apps on one seeded test database, made before and closed after the enclosing describe's tests.
+ * On PostgreSQL the second has a connection pool of its own, as a second server would.
+ */
+function twoInstances(env: Record<string, string> = {}) {
+  const pair = {} as { database: TestDatabase; first: TestApp; second: TestApp };
+  let secondDb: Database | undefined;
   beforeAll(async () => {
-    database = await createTestDatabase();
-    await seedWith(database.db, standardSeed);
-    first = await buildTestApp({ database, env });
-    secondDb = database.url ? await openDatabase({ databaseUrl: database.url, poolSize: 8 }) : database.db;
-    second = await buildTestApp({ database: { db: secondDb, url: database.url, drop: async () => {} }, env });
+    pair.database = await createTestDatabase();
+    await seedWith(pair.database.db, standardSeed);
+    pair.first = await buildTestApp({ database: pair.database, env });
+    secondDb = pair.database.url ? await openDatabase({ databaseUrl: pair.database.url, poolSize: 8 }) : pair.database.db;
+    pair.second = await buildTestApp({ database: { db: secondDb, url: pair.database.url, drop: async () => {} }, env });
   });
   afterAll(async () => {
-    await second?.close();
-    await first?.close();
-    if (database?.url) await secondDb?.close();
-    await database?.drop();
+    await pair.second?.close();
+    await pair.first?.close();
+    if (pair.database?.url) await secondDb?.close();
+    await pair.database?.drop();
   });
+  return pair;
+}
+
+describe(`lockouts shared by two instances (${databaseKind})`, () => {
+  const two = twoInstances({ OMIS_LOCKOUT_THRESHOLD: String(THRESHOLD), OMIS_LOCKOUT_MAX_SECONDS: '60' });
 
   async function attempt(t: TestApp, password: string) {
     const res = await t.app.inject({ method: 'GET', url: pageUrl({ ManagerLoginName: 'acme-mkt', ManagerPassword: password, LaunchID: '5001' }) });
@@ -47,60 +52,43 @@ describe(`lockouts shared by two instances (${databaseKind})`, () => {
   }
 
   it('counts failures through both instances as one serial order', async () => {
-    await database.db.exec('DELETE FROM login_failure');
-    const codes = await Promise.all(Array.from({ length: 12 }, (_, i) => attempt(i % 2 === 0 ? first : second, 'wrong')));
+    await two.database.db.exec('DELETE FROM login_failure');
+    const codes = await Promise.all(Array.from({ length: 12 }, (_, i) => attempt(i % 2 === 0 ? two.first : two.second, 'wrong')));
     expect(codes.sort()).toEqual([...Array(THRESHOLD - 1).fill('100'), ...Array(12 - THRESHOLD + 1).fill('101')]);
-    const rows = await database.db.query<{ failures: number }>(`SELECT failures FROM login_failure WHERE login_key = 'acme-mkt'`);
+    const rows = await two.database.db.query<{ failures: number }>(`SELECT failures FROM login_failure WHERE login_key = 'acme-mkt'`);
     expect(rows).toEqual([{ failures: THRESHOLD }]);
   });
 
   it('a lockout made through one instance holds on the other, for the right password too', async () => {
-    await database.db.exec('DELETE FROM login_failure');
-    for (let i = 0; i < THRESHOLD; i++) await attempt(first, 'wrong');
-    expect(await attempt(second, logins.mkt.ManagerPassword)).toBe('101');
+    await two.database.db.exec('DELETE FROM login_failure');
+    for (let i = 0; i < THRESHOLD; i++) await attempt(two.first, 'wrong');
+    expect(await attempt(two.second, logins.mkt.ManagerPassword)).toBe('101');
   });
 
   it('an unlock (omis account unlock) through the database frees the login on both', async () => {
-    await database.db.exec('DELETE FROM login_failure');
-    for (let i = 0; i < THRESHOLD; i++) await attempt(second, 'wrong');
-    expect(await unlockLogin(database.db.prisma, 'acme-mkt')).toBe(true);
-    expect(await attempt(first, logins.mkt.ManagerPassword)).toBe('0');
-    expect(await attempt(second, logins.mkt.ManagerPassword)).toBe('0');
+    await two.database.db.exec('DELETE FROM login_failure');
+    for (let i = 0; i < THRESHOLD; i++) await attempt(two.second, 'wrong');
+    expect(await unlockLogin(two.database.db.prisma, 'acme-mkt')).toBe(true);
+    expect(await attempt(two.first, logins.mkt.ManagerPassword)).toBe('0');
+    expect(await attempt(two.second, logins.mkt.ManagerPassword)).toBe('0');
   });
 
   it('a success on one instance resets the count the other instance made', async () => {
-    await database.db.exec('DELETE FROM login_failure');
-    for (let i = 0; i < THRESHOLD - 1; i++) await attempt(first, 'wrong');
-    expect(await attempt(second, logins.mkt.ManagerPassword)).toBe('0');
-    for (let i = 0; i < THRESHOLD - 1; i++) expect(await attempt(first, 'wrong')).toBe('100');
+    await two.database.db.exec('DELETE FROM login_failure');
+    for (let i = 0; i < THRESHOLD - 1; i++) await attempt(two.first, 'wrong');
+    expect(await attempt(two.second, logins.mkt.ManagerPassword)).toBe('0');
+    for (let i = 0; i < THRESHOLD - 1; i++) expect(await attempt(two.first, 'wrong')).toBe('100');
   });
 });
 
 describe(`ExpireTime changed through two instances at once (${databaseKind})`, () => {
-  let database: TestDatabase;
-  let secondDb: Database;
-  let first: TestApp;
-  let second: TestApp;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    await seedWith(database.db, standardSeed);
-    first = await buildTestApp({ database });
-    secondDb = database.url ? await openDatabase({ databaseUrl: database.url, poolSize: 8 }) : database.db;
-    second = await buildTestApp({ database: { db: secondDb, url: database.url, drop: async () => {} } });
-  });
-  afterAll(async () => {
-    await second?.close();
-    await first?.close();
-    if (database?.url) await secondDb?.close();
-    await database?.drop();
-  });
+  const two = twoInstances();
 
   it('loses no update: every change is answered with itself and chained in the audit log; the last one stands', async () => {
     const wanted = Array.from({ length: 16 }, (_, i) => `2030-01-01 00:${String(i).padStart(2, '0')}:00`);
     const answers = await Promise.all(
       wanted.map(async (expireTime, i) => {
-        const res = await (i % 2 === 0 ? first : second).app.inject({
+        const res = await (i % 2 === 0 ? two.first : two.second).app.inject({
           method: 'GET',
           url: pageUrl({ ...logins.mkt, LaunchID: '5001', LaunchAction: '5', ExpireTime: expireTime }),
         });
@@ -109,7 +97,7 @@ describe(`ExpireTime changed through two instances at once (${databaseKind})`, (
     );
     answers.forEach((answer, i) => expect({ code: answer.ErrorCode, expireTime: answer.LAUNCH?.ExpireTime }).toEqual({ code: '0', expireTime: wanted[i] }));
 
-    const entries = await database.db.query<{ before: { launch: { expireTime: string } }; after: { launch: { expireTime: string } } }>(
+    const entries = await two.database.db.query<{ before: { launch: { expireTime: string } }; after: { launch: { expireTime: string } } }>(
       `SELECT before, after FROM audit_log
         WHERE target_type = 'launch' AND target_id = 5001 AND error_code = 0 AND action LIKE '%expir%' ORDER BY audit_id`,
     );
@@ -118,7 +106,7 @@ describe(`ExpireTime changed through two instances at once (${databaseKind})`, (
     for (let i = 1; i < entries.length; i++) expect(entries[i]!.before.launch.expireTime).toBe(entries[i - 1]!.after.launch.expireTime);
     const applied = entries.map((e) => e.after.launch.expireTime);
     expect(new Set(applied).size).toBe(wanted.length);
-    const [row] = await database.db.query<{ expire_time: Date }>('SELECT expire_time FROM launch WHERE launch_id = 5001');
+    const [row] = await two.database.db.query<{ expire_time: Date }>('SELECT expire_time FROM launch WHERE launch_id = 5001');
     expect(row!.expire_time.toISOString()).toBe(applied.at(-1));
   });
 });
