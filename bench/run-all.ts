@@ -41,18 +41,18 @@ try {
     report.push(await runQueryThroughput({ dbUrl: bench.url, rounds, seconds, connections: 32, variants }));
   }
   if (wants('launch')) {
-    await prepareLargeLaunch(bench.db);
+    await prepareLargeLaunch(bench.loader);
     report.push(await runLargeLaunch(bench.url));
   }
   if (wants('report')) {
     const recipients = values.quick ? 100_000 : 1_000_000;
-    await prepareReport(bench.db, recipients);
+    await prepareReport(bench.loader, recipients);
     report.push(await runReport(bench.url, recipients));
   }
   if (wants('lookup')) {
     const [small, large] = values.quick ? [10_000, 1_000_000] : [10_000, 10_000_000];
-    await prepareLookup(bench.db, small, large, (line) => console.error(line));
-    report.push(await runLookup(bench.url, small, large, seconds));
+    await prepareLookup(bench.loader, small, large, (line) => console.error(line));
+    report.push(await runLookup(bench.url, bench.loader, small, large, seconds, rounds));
   }
   if (wants('startup')) report.push(await runStartup());
 } finally {

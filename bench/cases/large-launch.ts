@@ -1,7 +1,7 @@
 import { startChildServer, resetPeak } from '../lib/child-server.ts';
 import { BENCH_LOGIN } from '../lib/bench-db.ts';
 import { createJobs, createLaunch } from '../lib/generate.ts';
-import type { Database } from '../../src/db/database.ts';
+import type { Loader } from '../lib/generate.ts';
 import { fmt, table } from '../lib/load.ts';
 
 /**
@@ -12,7 +12,7 @@ import { fmt, table } from '../lib/load.ts';
 export const LARGE_LAUNCH_ID = 5500;
 export const LARGE_LAUNCH_JOBS = 10_000;
 
-export async function prepareLargeLaunch(db: Database): Promise<void> {
+export async function prepareLargeLaunch(db: Loader): Promise<void> {
   await createLaunch(db, LARGE_LAUNCH_ID, 'Ten thousand jobs');
   await createJobs(db, LARGE_LAUNCH_ID, 600_000, LARGE_LAUNCH_JOBS);
 }

@@ -1,7 +1,7 @@
 import { startChildServer, resetPeak } from '../lib/child-server.ts';
 import { BENCH_LOGIN } from '../lib/bench-db.ts';
 import { createJobs, createLaunch, createRecipients, withoutRecipientIndexes } from '../lib/generate.ts';
-import type { Database } from '../../src/db/database.ts';
+import type { Loader } from '../lib/generate.ts';
 import { fmt, table } from '../lib/load.ts';
 
 /**
@@ -12,7 +12,7 @@ import { fmt, table } from '../lib/load.ts';
 export const REPORT_LAUNCH_ID = 5600;
 export const REPORT_JOB_ID = 700_000;
 
-export async function prepareReport(db: Database, recipients: number): Promise<void> {
+export async function prepareReport(db: Loader, recipients: number): Promise<void> {
   await createLaunch(db, REPORT_LAUNCH_ID, 'One million recipients');
   await createJobs(db, REPORT_LAUNCH_ID, REPORT_JOB_ID, 1);
   await withoutRecipientIndexes(db, () => createRecipients(db, REPORT_JOB_ID, recipients));

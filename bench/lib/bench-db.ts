@@ -3,6 +3,7 @@ import pg from 'pg';
 import { openDatabase, type Database } from '../../src/db/database.ts';
 import { migrate } from '../../src/db/migrate.ts';
 import { loadSeed, parseSeed } from '../../src/db/seed.ts';
+import type { Loader } from './generate.ts';
 
 /**
  * The bench's own PostgreSQL database: created (migrated, seeded) at the start of a run and dropped
@@ -21,6 +22,8 @@ export interface BenchDatabase {
   name: string;
   url: string;
   db: Database;
+  /** One connection of its own, without a query timeout, for the data generators. */
+  loader: Loader;
   drop(): Promise<void>;
 }
 
@@ -39,10 +42,14 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
   await admin((client) => client.query(`CREATE DATABASE ${name}`));
   const url = withDatabaseName(ADMIN_URL, name);
   const db = await openDatabase({ databaseUrl: url, poolSize: 4 });
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const loader: Loader = { query: async <Row>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as Row[] };
   let dropped = false;
   const drop = async () => {
     if (dropped) return;
     dropped = true;
+    await client.end().catch(() => {});
     await db.close().catch(() => {});
     await admin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
   };
@@ -52,7 +59,7 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
     await drop();
     throw error;
   }
-  return { name, url, db, drop };
+  return { name, url, db, loader, drop };
 }
 
 /**

@@ -1,4 +1,7 @@
-import type { Database } from '../../src/db/database.ts';
+/** One connection without the app's query timeout: loading millions of rows takes minutes. */
+export interface Loader {
+  query<Row = unknown>(sql: string, params?: unknown[]): Promise<Row[]>;
+}
 
 /**
  * Data for the large cases, made inside PostgreSQL with generate_series (no rows cross the wire),
@@ -7,7 +10,7 @@ import type { Database } from '../../src/db/database.ts';
  */
 export const OWNER_ID = 1002;
 
-export async function createLaunch(db: Database, launchId: number, name: string): Promise<void> {
+export async function createLaunch(db: Loader, launchId: number, name: string): Promise<void> {
   await db.query(
     `INSERT INTO launch (launch_id, owner_id, name, status, error_code, launch_count, expire_time)
      VALUES ($1::int, $2::int, $3, 3, 0, 1, '2027-06-30 18:00:00+08')`,
@@ -16,7 +19,7 @@ export async function createLaunch(db: Database, launchId: number, name: string)
 }
 
 /** A launch with `count` jobs, IDs firstJobId.. in order, of mixed types and states. */
-export async function createJobs(db: Database, launchId: number, firstJobId: number, count: number): Promise<void> {
+export async function createJobs(db: Loader, launchId: number, firstJobId: number, count: number): Promise<void> {
   await db.query(
     `INSERT INTO job (job_id, launch_id, job_type, status, error_code, cost)
      SELECT $2::int + g, $1::int, CASE WHEN g % 3 = 0 THEN 'SMS' ELSE 'EMAIL' END, g % 9,
@@ -31,7 +34,7 @@ export async function createJobs(db: Database, launchId: number, firstJobId: num
  * key), a Taiwanese mobile number 09xxxxxxxx (key +8869xxxxxxxx) and ExternRefNum R-<N>.
  * Inserted in slices so that one statement never holds millions of rows in memory.
  */
-export async function createRecipients(db: Database, jobId: number, count: number, onProgress?: (done: number) => void): Promise<void> {
+export async function createRecipients(db: Loader, jobId: number, count: number, onProgress?: (done: number) => void): Promise<void> {
   const slice = 1_000_000;
   for (let start = 0; start < count; start += slice) {
     const end = Math.min(count, start + slice) - 1;
@@ -52,18 +55,16 @@ export async function createRecipients(db: Database, jobId: number, count: numbe
  * many times faster than row-by-row maintenance); the indexes are recreated from their own
  * definitions, so the schema ends exactly as the migrations made it.
  */
-export async function withoutRecipientIndexes(db: Database, load: () => Promise<void>): Promise<void> {
+export async function withoutRecipientIndexes(db: Loader, load: () => Promise<void>): Promise<void> {
   const indexes = await db.query<{ indexname: string; indexdef: string }>(
     `SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'recipient' AND indexname <> 'recipient_pkey'`,
   );
-  for (const { indexname } of indexes) await db.exec(`DROP INDEX "${indexname}"`);
+  for (const { indexname } of indexes) await db.query(`DROP INDEX "${indexname}"`);
   try {
     await load();
   } finally {
-    await db.withConnection(async (conn) => {
-      await conn.exec(`SET maintenance_work_mem = '256MB'`);
-      for (const { indexdef } of indexes) await conn.exec(indexdef);
-      await conn.exec('ANALYZE recipient');
-    });
+    await db.query(`SET maintenance_work_mem = '256MB'`);
+    for (const { indexdef } of indexes) await db.query(indexdef);
+    await db.query('ANALYZE recipient');
   }
 }
