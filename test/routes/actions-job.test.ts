@@ -156,7 +156,7 @@ describe(`job actions through the document's HTML forms (${databaseKind})`, () =
       expect(entry!.before.rootPoints).toBe(17);
     });
 
-    it('a sub-account with the Points licence spends its root’s points', async () => {
+    it('restarting a sub-account’s job spends the shared root points; without the Points licence it is 1000', async () => {
       await setRootPoints(t.db, 50);
       const { jobIds } = await makeLaunch(t.db, { status: 3, owner: 'acme-mkt-tw' }, [{ status: 6, errorCode: 201, cost: 20 }]);
       // acme-mkt lacks the Points licence: 1000 before anything else, even for a missing job.
