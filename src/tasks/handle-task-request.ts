@@ -40,7 +40,7 @@ export async function handleTaskRequest(ctx: TaskContext, bag: ParamBag, origin:
     // The points module is a licence of its own; licences are checked before the fields' syntax.
     if (bag.text(Field.jobAction) === String(JobActions.restart)) requireLicence(caller, Licence.points);
     const intent = readIntent(bag, ctx.config.OMIS_TIMEZONE);
-    const prefetched = read && answerFromRead(read, intent, viewSettings(ctx));
+    const prefetched = read && (await answerFromRead(ctx.prisma, read, intent, viewSettings(ctx)));
     if (prefetched) return prefetched;
     return await execute(ctx, caller, intent, origin, requested);
   } catch (error) {

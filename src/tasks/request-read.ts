@@ -5,9 +5,11 @@ import { loginKey } from '../accounts/login-key.ts';
 import type { TaskResponse } from '../render/task-response.ts';
 import type { ParamBag } from '../request/param-bag.ts';
 import { readIntent, type Intent } from './intent.ts';
-import { jobAnswer, launchAnswer } from './query-task.ts';
+import { checkJobTarget, jobAnswer, launchAnswer } from './query-task.ts';
+import { answerRecord } from './actions/answer.ts';
+import { ApiError, ErrorCodes } from '../errors/error-codes.ts';
 import type { TaskContext } from './task-context.ts';
-import type { JobRow, LaunchRow } from './task-store.ts';
+import type { Db, JobRow, LaunchRow } from './task-store.ts';
 import type { ViewSettings } from './task-views.ts';
 
 /**
@@ -142,9 +144,9 @@ export async function readRequest(db: Database, keys: RequestReadKeys): Promise<
 }
 
 /**
- * The request's read, when the context has the driver (the app always does). A plain query's
- * record is prefetched; an action locks what it changes in its own transaction, and a recipient
- * query reads recipients, so for those only the account and lockout state are read here.
+ * The request's read, when the context has the driver (the app always does). A query's record is
+ * prefetched (its recipients, if asked for, are looked up after authentication); an action locks
+ * what it changes in its own transaction, so for actions only the account and lockout state are read.
  */
 export async function readForRequest(ctx: TaskContext, login: string, bag: ParamBag): Promise<RequestRead | undefined> {
   // PostgreSQL text cannot hold NUL; such a login takes the ordinary path, which knows it is unknown.
@@ -163,25 +165,29 @@ function prefetchTarget(bag: ParamBag, timeZone: string): { launchId?: number; j
   } catch {
     return {};
   }
-  if (intent.kind !== 'query' || intent.recipients) return {};
+  if (intent.kind !== 'query') return {};
   const { jobId, launchId } = intent.target;
   if (jobId !== undefined) return typeof jobId === 'number' ? { jobId } : {};
   return typeof launchId === 'number' ? { launchId } : {};
 }
 
 /**
- * The answer to a plain query from the prefetched rows, by the rules of query-task.ts (111, 110,
- * a job in another launch is 110). undefined when this read did not prefetch this intent's record.
+ * The answer to a query from the prefetched rows, by the rules of query-task.ts (111, 110, a job
+ * in another launch is 110); with a recipient filter, the recipients are then looked up as
+ * actions/answer.ts does. undefined when this read did not prefetch this intent's record.
  */
-export function answerFromRead(read: RequestRead, intent: Intent, settings: ViewSettings): TaskResponse | undefined {
-  if (intent.kind !== 'query' || intent.recipients) return undefined;
-  const { target } = intent;
+export async function answerFromRead(db: Db, read: RequestRead, intent: Intent, settings: ViewSettings): Promise<TaskResponse | undefined> {
+  if (intent.kind !== 'query') return undefined;
+  const { target, recipients } = intent;
   const { prefetched } = read;
   if (target.jobId !== undefined) {
     if (prefetched.jobId === undefined || prefetched.jobId !== target.jobId) return undefined;
     const job = read.jobs?.[0];
-    return jobAnswer(read.launch && job ? { launch: read.launch, job } : undefined, target, settings);
+    const found = checkJobTarget(read.launch && job ? { launch: read.launch, job } : undefined, target);
+    return recipients ? answerRecord(db, { launch: found.launch, jobs: [found.job], job: found.job }, recipients, settings) : jobAnswer(found, target, settings);
   }
   if (prefetched.launchId === undefined || prefetched.launchId !== target.launchId) return undefined;
-  return launchAnswer(read.launch, read.jobs ?? [], settings);
+  if (!recipients) return launchAnswer(read.launch, read.jobs ?? [], settings);
+  if (!read.launch) throw new ApiError(ErrorCodes.NO_LAUNCH);
+  return answerRecord(db, { launch: read.launch, jobs: read.jobs ?? [] }, recipients, settings);
 }
