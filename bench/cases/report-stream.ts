@@ -21,6 +21,7 @@ export async function prepareReport(db: Loader, recipients: number): Promise<voi
 export async function runReport(dbUrl: string, recipients: number, env: Record<string, string> = {}): Promise<string> {
   const server = await startChildServer('project', 'project-server.ts', { DATABASE_URL: dbUrl, LOG_LEVEL: 'warn', ...env });
   const rows: string[][] = [];
+  const tenths: string[] = [];
   try {
     const page = await fetch(`${server.url}/WebAPI/TaskManager.aspx?${new URLSearchParams({ ...BENCH_LOGIN, JobID: String(REPORT_JOB_ID) })}`);
     const reportPath = /<ReportPath>([^<]+)<\/ReportPath>/.exec(await page.text())?.[1]?.replaceAll('&amp;', '&');
@@ -38,10 +39,15 @@ export async function runReport(dbUrl: string, recipients: number, env: Record<s
       if (res.status !== 200) throw new Error(`report answered HTTP ${res.status}`);
       let lines = 0;
       let bytes = 0;
+      // RSS when each tenth of the rows has been read: flat memory means no trend across them.
+      const marks: number[] = [];
       for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
         bytes += chunk.length;
         for (const byte of chunk) if (byte === 10) lines++;
+        if (lines >= ((marks.length + 1) * recipients) / 10 && marks.length < 10) marks.push(server.memory().rss);
       }
+      console.error(`  report run ${run}: RSS at each tenth of the rows: ${marks.map((rss) => fmt.mb(rss)).join(', ')}`);
+      tenths.push(marks.map((rss) => fmt.mb(rss).replace(' MB', '')).join(' '));
       const seconds = (performance.now() - started) / 1000;
       clearInterval(sampler);
       const peak = server.memory().peak;
@@ -66,6 +72,6 @@ export async function runReport(dbUrl: string, recipients: number, env: Record<s
   return (
     `Job report (Report.aspx, CSV) of ${fmt.int(recipients)} recipients, read as a stream (target: >= 100,000 rows/s, flat memory)\n` +
     table(['run', 'rows', 'body', 'time', 'rows/s', 'idle RSS', 'peak RSS', 'growth'], rows) +
-    '\n'
+    `\nServer RSS (MB) after each tenth of the rows, run by run:\n${tenths.map((line, i) => `  run ${i + 1}: ${line}`).join('\n')}\n`
   );
 }
