@@ -4,7 +4,7 @@ import { createAccount } from '../accounts/account-store.ts';
 import { loginKey } from '../accounts/login-key.ts';
 import { hashPassword } from '../auth/password.ts';
 import { parseExpireTime } from '../tasks/expire-time.ts';
-import { emailKey, phoneKey } from '../recipients/recipient-keys.ts';
+import { emailKey, phoneKey, refKey } from '../recipients/recipient-keys.ts';
 
 /**
  * The seed file (CONTRACT.md §11). IDs are explicit so clients and tests can name them. Loading is
@@ -176,6 +176,7 @@ export async function loadSeed(prisma: PrismaClient, seed: SeedFile, timeZone: s
                 smsNumber: recipient.smsNumber ?? null,
                 smsKey: recipient.smsNumber ? (phoneKey(recipient.smsNumber) ?? null) : null,
                 externRefNum: recipient.externRefNum ?? null,
+                externRefKey: recipient.externRefNum ? (refKey(recipient.externRefNum) ?? null) : null,
                 deliveryStatus: recipient.deliveryStatus.toUpperCase(),
               })),
             });

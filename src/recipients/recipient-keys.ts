@@ -23,6 +23,14 @@ export function phoneKey(raw: string): string | undefined {
 
 /** E-mail addresses compare case-insensitively. */
 export function emailKey(raw: string): string | undefined {
+  return refKey(raw);
+}
+
+/**
+ * External references compare case-insensitively: the document makes every value case-insensitive
+ * unless case matters (passwords, free text), and a reference number is neither.
+ */
+export function refKey(raw: string): string | undefined {
   const text = raw.trim();
   return text === '' ? undefined : text.toLowerCase();
 }

@@ -5,8 +5,9 @@ import type { Db } from '../tasks/task-store.ts';
 
 /**
  * Recipient lookups (CONTRACT.md §6) within given jobs: by EmailAddress (email_key, lower-cased), by
- * SMSNumber (sms_key, E.164 with Taiwan as the default region), by ExternRefNum. Each is an index
- * probe per job — (job_id, email_key), (job_id, sms_key), (job_id, extern_ref_num) — so a lookup
+ * SMSNumber (sms_key, E.164 with Taiwan as the default region), by ExternRefNum (extern_ref_key,
+ * lower-cased). Each is an index
+ * probe per job — (job_id, email_key), (job_id, sms_key), (job_id, extern_ref_key) — so a lookup
  * among millions of recipients costs what it costs among thousands. Several criteria together must
  * all match the same recipient.
  */
@@ -40,7 +41,7 @@ export function recipientLookupSql(jobIds: number[], filter: RecipientFilter, li
   const conditions: Prisma.Sql[] = [];
   if (filter.emailKey !== undefined) conditions.push(Prisma.sql`email_key = ${filter.emailKey}`);
   if (filter.smsKey !== undefined) conditions.push(Prisma.sql`sms_key = ${filter.smsKey}`);
-  if (filter.externRefNum !== undefined) conditions.push(Prisma.sql`extern_ref_num = ${filter.externRefNum}`);
+  if (filter.externRefKey !== undefined) conditions.push(Prisma.sql`extern_ref_key = ${filter.externRefKey}`);
   if (conditions.length === 0 || jobIds.length === 0) return undefined;
   const jobCondition = jobIds.length === 1 ? Prisma.sql`job_id = ${jobIds[0]}::int` : Prisma.sql`job_id = ANY(${jobIds}::int[])`;
   return Prisma.sql`

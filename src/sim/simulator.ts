@@ -277,8 +277,8 @@ export class Simulator {
         VALUES (${launchId}::int, ${template.job_type}, 1, 0, ${template.cost}::int, 0, ${ts(this.later(now))}, now())
         RETURNING job_id`;
       await tx.$executeRaw`
-        INSERT INTO recipient (job_id, email_address, email_key, sms_number, sms_key, extern_ref_num, delivery_status, updated_at)
-        SELECT ${created[0]!.job_id}::int, email_address, email_key, sms_number, sms_key, extern_ref_num, 'PENDING', now()
+        INSERT INTO recipient (job_id, email_address, email_key, sms_number, sms_key, extern_ref_num, extern_ref_key, delivery_status, updated_at)
+        SELECT ${created[0]!.job_id}::int, email_address, email_key, sms_number, sms_key, extern_ref_num, extern_ref_key, 'PENDING', now()
           FROM recipient WHERE job_id = ${template.job_id}::int ORDER BY recipient_id`;
     }
   }

@@ -1,7 +1,7 @@
 import { ApiError, ErrorCodes } from '../errors/error-codes.ts';
 import { Field, parseRecordId } from '../request/fields.ts';
 import type { ParamBag } from '../request/param-bag.ts';
-import { emailKey, phoneKey } from '../recipients/recipient-keys.ts';
+import { emailKey, phoneKey, refKey } from '../recipients/recipient-keys.ts';
 import { parseExpireTime } from './expire-time.ts';
 import type { Target } from './query-task.ts';
 
@@ -19,7 +19,7 @@ export type JobType = 'EMAIL' | 'SMS';
 export interface RecipientFilter {
   emailKey?: string;
   smsKey?: string;
-  externRefNum?: string;
+  externRefKey?: string;
   jobType?: JobType;
 }
 
@@ -85,8 +85,8 @@ function readRecipientFilter(bag: ParamBag): RecipientFilter | undefined {
   const sms = bag.text(Field.sms);
   if (sms !== undefined) filter.smsKey = phoneKey(sms) ?? sms;
   const ref = bag.text(Field.externRefNum);
-  if (ref !== undefined) filter.externRefNum = ref;
-  const narrows = filter.emailKey !== undefined || filter.smsKey !== undefined || filter.externRefNum !== undefined;
+  if (ref !== undefined) filter.externRefKey = refKey(ref)!;
+  const narrows = filter.emailKey !== undefined || filter.smsKey !== undefined || filter.externRefKey !== undefined;
   return narrows ? filter : undefined;
 }
 

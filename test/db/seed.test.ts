@@ -11,7 +11,7 @@ async function snapshot(t: TestDatabase) {
            (SELECT json_agg(c ORDER BY ancestor_id, descendant_id) FROM account_closure c) AS closure,
            (SELECT json_agg(l ORDER BY launch_id) FROM (SELECT launch_id, owner_id, name, status, error_code, launch_count, expire_time FROM launch) l) AS launches,
            (SELECT json_agg(j ORDER BY job_id) FROM (SELECT job_id, launch_id, job_type, status, error_code, cost, points_charged FROM job) j) AS jobs,
-           (SELECT json_agg(r ORDER BY recipient_id) FROM (SELECT recipient_id, job_id, email_address, email_key, sms_number, sms_key, extern_ref_num, delivery_status FROM recipient) r) AS recipients`);
+           (SELECT json_agg(r ORDER BY recipient_id) FROM (SELECT recipient_id, job_id, email_address, email_key, sms_number, sms_key, extern_ref_num, extern_ref_key, delivery_status FROM recipient) r) AS recipients`);
 }
 
 describe(`seed files (${databaseKind})`, () => {

@@ -32,9 +32,9 @@ describe(`recipient lookups use their indexes (${databaseKind})`, () => {
       ] }],
     });
     await t.db.query(
-      `INSERT INTO recipient (job_id, email_address, email_key, sms_number, sms_key, extern_ref_num, delivery_status)
+      `INSERT INTO recipient (job_id, email_address, email_key, sms_number, sms_key, extern_ref_num, extern_ref_key, delivery_status)
        SELECT 9701 + n % 2, 'user' || n || '@example.com', 'user' || n || '@example.com',
-              '09' || lpad(n::text, 8, '0'), '+8869' || lpad(n::text, 8, '0'), 'REF-' || n, 'SENT'
+              '09' || lpad(n::text, 8, '0'), '+8869' || lpad(n::text, 8, '0'), 'REF-' || n, 'ref-' || n, 'SENT'
          FROM generate_series(1, 200000) AS n`,
     );
     await t.db.exec('ANALYZE recipient');
@@ -44,7 +44,7 @@ describe(`recipient lookups use their indexes (${databaseKind})`, () => {
   const cases = [
     ['EmailAddress', { emailKey: 'user4242@example.com' }, 'recipient_job_id_email_key_idx'],
     ['SMSNumber', { smsKey: phoneKey('0900004243')! }, 'recipient_job_id_sms_key_idx'],
-    ['ExternRefNum', { externRefNum: 'REF-4242', jobType: 'EMAIL' as const }, 'recipient_job_id_extern_ref_num_idx'],
+    ['ExternRefNum', { externRefKey: 'ref-4242', jobType: 'EMAIL' as const }, 'recipient_job_id_extern_ref_key_idx'],
   ] as const;
 
   for (const [name, filter, index] of cases) {

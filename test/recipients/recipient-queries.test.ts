@@ -91,6 +91,13 @@ describe(`recipient lookups (${databaseKind})`, () => {
     expect(jobsOf(xml)).toEqual(want);
   });
 
+  it.each(['c-1', ' C-1 ', 'C-1'])('ExternRefNum %j matches case-insensitively, as values do unless case matters', async (ref) => {
+    const xml = await get({ LaunchID: '5201', ExternRefNum: ref, JobType: 'EMAIL' });
+    expect(jobsOf(xml)).toEqual([['9601', ['SENT']], ['9603', ['PENDING']]]);
+    // Shown as stored, not as asked.
+    expect(xml.LAUNCH!.JOB![0]!.RECIPIENT[0].ExternRefNum).toBe('C-1');
+  });
+
   it.each(['FAX', '3', '0', 'E-MAIL'])('JobType %s is 118', async (jobType) => {
     const xml = await get({ LaunchID: '5201', ExternRefNum: 'C-1', JobType: jobType });
     expect(xml.ErrorCode).toBe('118');
@@ -107,7 +114,6 @@ describe(`recipient lookups (${databaseKind})`, () => {
     [{ JobID: '9601', EmailAddress: 'nobody@example.com' }],
     [{ JobID: '9601', SMSNumber: '0912345678' }],
     [{ LaunchID: '5201', ExternRefNum: 'C-2', JobType: 'SMS' }],
-    [{ LaunchID: '5201', ExternRefNum: 'c-1', JobType: 'EMAIL' }],
     [{ LaunchID: '5201', EmailAddress: 'chen@example.com.tw', SMSNumber: '0912345678' }],
   ])('nothing matching %o is 117', async (fields) => {
     const xml = await get(fields);
