@@ -64,10 +64,10 @@ async function measure(url: string, jobId: number, population: number, kind: Kin
 const KEY_SQL: Record<Kind, string> = {
   EmailAddress: 'email_key = $2',
   SMSNumber: 'sms_key = $2',
-  ExternRefNum: 'extern_ref_num = $2',
+  ExternRefNum: 'extern_ref_key = $2',
 };
 const dbKey = (kind: Kind, n: number) =>
-  kind === 'EmailAddress' ? `user${n}@example.com` : kind === 'SMSNumber' ? `+8869${String(n % 100_000_000).padStart(8, '0')}` : `R-${n}`;
+  kind === 'EmailAddress' ? `user${n}@example.com` : kind === 'SMSNumber' ? `+8869${String(n % 100_000_000).padStart(8, '0')}` : `r-${n}`;
 
 /** The lookup's own statement (recipient-lookup.ts's shape), sequentially: mean ms per lookup. */
 async function probe(loader: Loader, jobId: number, population: number, kind: Kind, count: number): Promise<number> {

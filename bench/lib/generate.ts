@@ -31,7 +31,7 @@ export async function createJobs(db: Loader, launchId: number, firstJobId: numbe
 
 /**
  * `count` recipients of one job: user<N>@example.com (mixed case in the address, lower in the
- * key), a Taiwanese mobile number 09xxxxxxxx (key +8869xxxxxxxx) and ExternRefNum R-<N>.
+ * key), a Taiwanese mobile number 09xxxxxxxx (key +8869xxxxxxxx) and ExternRefNum R-<N> (key r-<N>).
  * Inserted in slices so that one statement never holds millions of rows in memory.
  */
 export async function createRecipients(db: Loader, jobId: number, count: number, onProgress?: (done: number) => void): Promise<void> {
@@ -39,10 +39,10 @@ export async function createRecipients(db: Loader, jobId: number, count: number,
   for (let start = 0; start < count; start += slice) {
     const end = Math.min(count, start + slice) - 1;
     await db.query(
-      `INSERT INTO recipient (job_id, email_address, email_key, sms_number, sms_key, extern_ref_num, delivery_status)
+      `INSERT INTO recipient (job_id, email_address, email_key, sms_number, sms_key, extern_ref_num, extern_ref_key, delivery_status)
        SELECT $1::int, 'User' || g || '@Example.com', 'user' || g || '@example.com',
               '09' || lpad((g % 100000000)::text, 8, '0'), '+8869' || lpad((g % 100000000)::text, 8, '0'),
-              'R-' || g, (ARRAY['PENDING', 'SENT', 'OPENED', 'BOUNCED'])[1 + g % 4]
+              'R-' || g, 'r-' || g, (ARRAY['PENDING', 'SENT', 'OPENED', 'BOUNCED'])[1 + g % 4]
          FROM generate_series($2::int, $3::int) AS g`,
       [jobId, start, end],
     );
