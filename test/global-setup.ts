@@ -1,11 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { openDatabase } from '../src/db/database.ts';
 import { migrate } from '../src/db/migrate.ts';
+import { buildEmbeddedTemplate } from '../src/db/embedded-template.ts';
 
 /**
  * Migrates once per test run: a PGlite snapshot that every test file loads (a fresh PGlite takes ~5 s
@@ -23,13 +23,12 @@ export default async function setup(project: TestProject) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'omis-test-'));
   const cleanups: Array<() => Promise<void>> = [async () => rmSync(dir, { recursive: true, force: true })];
 
-  const pglite = await PGlite.create();
-  const db = await openDatabase({ pglite });
-  await migrate(db);
   const snapshot = path.join(dir, 'migrated.tar.gz');
-  const dump = await pglite.dumpDataDir('gzip');
-  writeFileSync(snapshot, Buffer.from(await dump.arrayBuffer()));
-  await db.close();
+  await buildEmbeddedTemplate(async (pglite) => {
+    const db = await openDatabase({ pglite });
+    await migrate(db);
+    await db.prisma.$disconnect();
+  }, snapshot);
   project.provide('pgliteSnapshot', snapshot);
 
   const url = process.env.TEST_DATABASE_URL;

@@ -5,6 +5,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client.ts';
+import { openEmbeddedDir } from './embedded-template.ts';
 
 /**
  * The database switch (CONTRACT.md §10): with DATABASE_URL, PostgreSQL through a `pg` pool; without
@@ -46,8 +47,8 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
 
 export async function createPglite(dataDir: string): Promise<PGlite> {
   const dir = path.resolve(dataDir, 'pgdata');
-  mkdirSync(dir, { recursive: true });
-  return PGlite.create(dir);
+  mkdirSync(path.dirname(dir), { recursive: true });
+  return openEmbeddedDir(dir);
 }
 
 /** Longest wait for a PostgreSQL connection (new, or free in the pool) before answering 9999. */

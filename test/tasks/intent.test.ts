@@ -28,7 +28,7 @@ describe('readIntent', () => {
     [{ JobID: 'abc' }, { kind: 'query', target: { jobId: null } }],
     [{ LaunchID: '5001', EmailAddress: 'A@B.com' }, { kind: 'query', target: { launchId: 5001 }, recipients: { emailKey: 'a@b.com' } }],
     [{ LaunchID: '5001', SMSNumber: '0912-345-678' }, { kind: 'query', target: { launchId: 5001 }, recipients: { smsKey: '+886912345678' } }],
-    [{ LaunchID: '5001', ExternRefNum: 'R-1', JobType: '2' }, { kind: 'query', target: { launchId: 5001 }, recipients: { externRefNum: 'R-1', jobType: 'SMS' } }],
+    [{ LaunchID: '5001', ExternRefNum: 'R-1', JobType: '2' }, { kind: 'query', target: { launchId: 5001 }, recipients: { externRefKey: 'r-1', jobType: 'SMS' } }],
   ])('%o → %o', (fields, want) => {
     expect(readIntent(bag(fields), 'Asia/Taipei', NOW)).toEqual(want);
   });
