@@ -1,11 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/omis.ts';
+import { describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/database.ts';
 import { verifyPassword } from '../../src/auth/password.ts';
-import { createTestDatabase, databaseKind, type TestDatabase } from '../helper.ts';
+import { databaseKind } from '../helper.ts';
+import { captureCli, useCliDatabase } from '../cli-harness.ts';
 
 /**
  * The `omis` command line, run in-process against the configured database kind: the embedded
@@ -13,36 +12,8 @@ import { createTestDatabase, databaseKind, type TestDatabase } from '../helper.t
  * fresh PostgreSQL database through DATABASE_URL.
  */
 describe(`omis CLI (${databaseKind})`, () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'omis-cli-'));
-  let pgDatabase: TestDatabase | undefined;
-  const saved = { ...process.env };
-
-  beforeAll(async () => {
-    process.env.OMIS_DATA_DIR = path.join(dir, 'data');
-    delete process.env.DATABASE_URL;
-    if (process.env.TEST_DATABASE_URL) {
-      pgDatabase = await createTestDatabase();
-      process.env.DATABASE_URL = pgDatabase.url;
-    }
-  });
-  afterAll(async () => {
-    process.env = saved;
-    await pgDatabase?.drop();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  async function run(...argv: string[]) {
-    const out: string[] = [];
-    const log = vi.spyOn(console, 'log').mockImplementation((...args) => void out.push(args.join(' ')));
-    const error = vi.spyOn(console, 'error').mockImplementation((...args) => void out.push(args.join(' ')));
-    try {
-      const code = await main(argv);
-      return { code, output: out.join('\n') };
-    } finally {
-      log.mockRestore();
-      error.mockRestore();
-    }
-  }
+  const { dir } = useCliDatabase('omis-cli-');
+  const run = (...argv: string[]) => captureCli(argv);
 
   async function withDb<T>(work: (db: Database) => Promise<T>): Promise<T> {
     const db = await openDatabase({ databaseUrl: process.env.DATABASE_URL, dataDir: process.env.OMIS_DATA_DIR });

@@ -1,12 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/omis.ts';
+import { describe, expect, it } from 'vitest';
 import { withSimulatorChoice } from '../../src/cli/serve-command.ts';
 import { configWith } from '../../src/config/config.ts';
 import { openDatabase } from '../../src/db/database.ts';
-import { createTestDatabase, databaseKind, type TestDatabase } from '../helper.ts';
+import { databaseKind } from '../helper.ts';
+import { captureCli, useCliDatabase } from '../cli-harness.ts';
 import { simSeed } from '../sim/sim-fixtures.ts';
 
 describe('whether serve runs the simulator', () => {
@@ -27,35 +26,8 @@ describe('whether serve runs the simulator', () => {
 });
 
 describe(`omis simulate (${databaseKind})`, () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'omis-simulate-'));
-  let pgDatabase: TestDatabase | undefined;
-  const saved = { ...process.env };
-
-  beforeAll(async () => {
-    process.env.OMIS_DATA_DIR = path.join(dir, 'data');
-    delete process.env.DATABASE_URL;
-    if (process.env.TEST_DATABASE_URL) {
-      pgDatabase = await createTestDatabase();
-      process.env.DATABASE_URL = pgDatabase.url;
-    }
-  });
-  afterAll(async () => {
-    process.env = saved;
-    await pgDatabase?.drop();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  async function run(...argv: string[]) {
-    const out: string[] = [];
-    const log = vi.spyOn(console, 'log').mockImplementation((...args) => void out.push(args.join(' ')));
-    const error = vi.spyOn(console, 'error').mockImplementation((...args) => void out.push(args.join(' ')));
-    try {
-      return { code: await main(argv), output: out.join('\n') };
-    } finally {
-      log.mockRestore();
-      error.mockRestore();
-    }
-  }
+  const { dir } = useCliDatabase('omis-simulate-');
+  const run = (...argv: string[]) => captureCli(argv);
 
   it('refuses bad options with a message', async () => {
     expect(await run('simulate', '--tick-ms', 'soon')).toMatchObject({ code: 1, output: expect.stringContaining('--tick-ms must be a whole number') });
