@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, vi } from 'vitest';
 import { main } from '../src/cli/omis.ts';
+import { openDatabase, type Database } from '../src/db/database.ts';
 import { createTestDatabase, type TestDatabase } from './helper.ts';
 
 /** Runs `omis …` in-process and captures what it prints. */
@@ -13,7 +14,7 @@ export async function captureCli(argv: string[]) {
   const error = vi.spyOn(console, 'error').mockImplementation((...args) => void stderr.push(args.join(' ')));
   try {
     const code = await main(argv);
-    return { code, stdout, stderr: stderr.join('\n'), output: [...stdout, ...stderr].join('\n') };
+    return { code, lines: stdout, stdout: stdout.join('\n'), stderr: stderr.join('\n'), output: [...stdout, ...stderr].join('\n') };
   } finally {
     log.mockRestore();
     error.mockRestore();
@@ -43,4 +44,14 @@ export function useCliDatabase(prefix: string): { dir: string } {
     rmSync(dir, { recursive: true, force: true });
   });
   return { dir };
+}
+
+/** Opens the database the CLI is pointed at (by useCliDatabase) for a test to look into. */
+export async function withCliDatabase<T>(work: (db: Database) => Promise<T>): Promise<T> {
+  const db = await openDatabase({ databaseUrl: process.env.DATABASE_URL, dataDir: process.env.OMIS_DATA_DIR });
+  try {
+    return await work(db);
+  } finally {
+    await db.close();
+  }
 }

@@ -1,13 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/omis.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditFilter } from '../../src/cli/audit-command.ts';
 import { openDatabase, type Database } from '../../src/db/database.ts';
 import { migrate } from '../../src/db/migrate.ts';
 import { buildTestApp, createTestDatabase, databaseKind, pageUrl, seedWith, type TestDatabase } from '../helper.ts';
 import { logins, standardSeed } from '../fixtures/standard-seed.ts';
+import { captureCli } from '../cli-harness.ts';
 
 /** `omis audit` against the configured database (DATABASE_URL or OMIS_DATA_DIR), after real actions. */
 describe(`omis audit (${databaseKind})`, () => {
@@ -52,17 +52,8 @@ describe(`omis audit (${databaseKind})`, () => {
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
-  async function run(...argv: string[]) {
-    const out = vi.spyOn(console, 'log').mockImplementation(() => {});
-    const err = vi.spyOn(console, 'error').mockImplementation(() => {});
-    try {
-      const code = await main(argv);
-      return { code, lines: out.mock.calls.map((call) => call.join(' ')), err: err.mock.calls.flat().join('\n') };
-    } finally {
-      out.mockRestore();
-      err.mockRestore();
-    }
-  }
+  const run = (...argv: string[]) => captureCli(argv);
+
 
   it('lists every action, newest first, with who, where, what and the change', async () => {
     const { code, lines } = await run('audit');
@@ -93,9 +84,9 @@ describe(`omis audit (${databaseKind})`, () => {
 
   it('refuses bad options with a message', async () => {
     for (const argv of [['--limit', '0'], ['--limit', 'x'], ['--launch', '-5'], ['--refused', '--accepted'], ['extra']]) {
-      const { code, err } = await run('audit', ...argv);
+      const { code, stderr } = await run('audit', ...argv);
       expect(code).toBe(1);
-      expect(err).toMatch(/^omis audit: /);
+      expect(stderr).toMatch(/^omis audit: /);
     }
   });
 });

@@ -1,10 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../../src/db/database.ts';
 import { verifyPassword } from '../../src/auth/password.ts';
 import { databaseKind } from '../helper.ts';
-import { captureCli, useCliDatabase } from '../cli-harness.ts';
+import { captureCli, useCliDatabase, withCliDatabase } from '../cli-harness.ts';
 
 /**
  * The `omis` command line, run in-process against the configured database kind: the embedded
@@ -14,15 +13,6 @@ import { captureCli, useCliDatabase } from '../cli-harness.ts';
 describe(`omis CLI (${databaseKind})`, () => {
   const { dir } = useCliDatabase('omis-cli-');
   const run = (...argv: string[]) => captureCli(argv);
-
-  async function withDb<T>(work: (db: Database) => Promise<T>): Promise<T> {
-    const db = await openDatabase({ databaseUrl: process.env.DATABASE_URL, dataDir: process.env.OMIS_DATA_DIR });
-    try {
-      return await work(db);
-    } finally {
-      await db.close();
-    }
-  }
 
   it('prints help, and refuses unknown commands and options', async () => {
     expect((await run('--help')).output).toMatch(/Usage: omis <command>/);
@@ -63,7 +53,7 @@ describe(`omis CLI (${databaseKind})`, () => {
     const refused = await run('seed', bad);
     expect(refused.code).toBe(1);
     expect(refused.output).toMatch(/launches\[0\]\.jobs\[0\]\.jobType/);
-    expect(await withDb((db) => db.prisma.launch.count({ where: { launchId: 5002 } }))).toBe(0);
+    expect(await withCliDatabase((db) => db.prisma.launch.count({ where: { launchId: 5002 } }))).toBe(0);
 
     writeFileSync(bad, '{ not json');
     expect((await run('seed', bad)).output).toMatch(/cannot read/);
@@ -73,7 +63,7 @@ describe(`omis CLI (${databaseKind})`, () => {
   it('account add, passwd and points', { timeout: 60_000 }, async () => {
     const added = await run('account', 'add', '--login', 'Acme-Sales', '--password', 'S3cret!', '--user-id', '1010', '--customer-id', 'ACME', '--parent', 'acme', '--licence', 'TaskManager');
     expect(added).toMatchObject({ code: 0 });
-    const account = await withDb((db) => db.prisma.account.findUnique({ where: { loginKey: 'acme-sales' } }));
+    const account = await withCliDatabase((db) => db.prisma.account.findUnique({ where: { loginKey: 'acme-sales' } }));
     expect(account).toMatchObject({ login: 'Acme-Sales', parentId: 1001, rootId: 1001, licences: ['TaskManager'] });
     expect(await verifyPassword(account!.passwordHash, 'S3cret!')).toBe(true);
     expect((await run('account', 'add', '--login', 'orphan', '--password', 'x', '--user-id', '1011', '--customer-id', 'X', '--parent', 'nobody')).output).toMatch(
@@ -82,7 +72,7 @@ describe(`omis CLI (${databaseKind})`, () => {
     expect((await run('account', 'add', '--login', 'x')).output).toMatch(/--password is required/);
 
     expect((await run('account', 'passwd', 'ACME-SALES', '--password', 'n3w')).code).toBe(0);
-    const changed = await withDb((db) => db.prisma.account.findUnique({ where: { loginKey: 'acme-sales' } }));
+    const changed = await withCliDatabase((db) => db.prisma.account.findUnique({ where: { loginKey: 'acme-sales' } }));
     expect(await verifyPassword(changed!.passwordHash, 'n3w')).toBe(true);
 
     // Points live on the root of the tree, whichever account of it is named.
