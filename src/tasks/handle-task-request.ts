@@ -9,6 +9,7 @@ import { JobActions, readIntent, requiredFields, type Intent } from './intent.ts
 import { locateJob, queryJob, queryLaunch } from './query-task.ts';
 import { findVisibleLaunch, listLaunchJobs } from './task-store.ts';
 import { viewSettings, type TaskContext } from './task-context.ts';
+import type { ViewSettings } from './task-views.ts';
 import { answerFromRead, readForRequest } from './request-read.ts';
 import { answerRecord } from './actions/answer.ts';
 import { executeJobAction } from './actions/job-action.ts';
@@ -40,9 +41,10 @@ export async function handleTaskRequest(ctx: TaskContext, bag: ParamBag, origin:
     // The points module is a licence of its own; licences are checked before the fields' syntax.
     if (bag.text(Field.jobAction) === String(JobActions.restart)) requireLicence(caller, Licence.points);
     const intent = readIntent(bag, ctx.config.OMIS_TIMEZONE);
-    const prefetched = read && (await answerFromRead(ctx.prisma, read, intent, viewSettings(ctx)));
+    const settings = viewSettings(ctx);
+    const prefetched = read && (await answerFromRead(ctx.prisma, read, intent, settings));
     if (prefetched) return prefetched;
-    return await execute(ctx, caller, intent, origin, requested);
+    return await execute(ctx, caller, intent, origin, requested, settings);
   } catch (error) {
     if (!isApiError(error)) throw error;
     if (audited) await auditRefusal(ctx, audited.caller, audited.requested, origin, error);
@@ -56,8 +58,8 @@ async function execute(
   intent: Intent,
   origin: RequestOrigin,
   requested: RequestedAction | undefined,
+  settings: ViewSettings,
 ): Promise<TaskResponse> {
-  const settings = viewSettings(ctx);
   switch (intent.kind) {
     case 'query': {
       const { target, recipients } = intent;

@@ -23,9 +23,17 @@ export interface TaskContext {
   reportPaths?: ReportPathCache | undefined;
 }
 
+const settingsOf = new WeakMap<TaskContext, ViewSettings>();
+
+/** How views are shown: fixed for the life of a context, so made once per context, not per request. */
 export function viewSettings(ctx: TaskContext): ViewSettings {
-  return {
-    timeZone: ctx.config.OMIS_TIMEZONE,
-    reportPath: (jobId) => ctx.reportPaths?.pathFor(jobId) ?? reportPathFor(ctx.secret, jobId, ctx.config.OMIS_REPORT_LINK_SECONDS),
-  };
+  let settings = settingsOf.get(ctx);
+  if (!settings) {
+    settings = {
+      timeZone: ctx.config.OMIS_TIMEZONE,
+      reportPath: (jobId) => ctx.reportPaths?.pathFor(jobId) ?? reportPathFor(ctx.secret, jobId, ctx.config.OMIS_REPORT_LINK_SECONDS),
+    };
+    settingsOf.set(ctx, settings);
+  }
+  return settings;
 }
