@@ -3,12 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import type { FastifyInstance } from 'fastify';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { buildApp } from '../src/app.ts';
 import { configWith, type Config } from '../src/config/config.ts';
 import { openDatabase, type Database } from '../src/db/database.ts';
 import { loadSeed, parseSeed } from '../src/db/seed.ts';
 import { withDatabaseName } from './global-setup.ts';
+import { standardSeed } from './fixtures/standard-seed.ts';
 
 /**
  * The one way tests get a database and an app. The database is PGlite (a migrated snapshot), or with
@@ -111,4 +112,18 @@ export function multipartBody(fields: Array<[string, string]>, files: Array<{ fi
   }
   parts.push(Buffer.from(`--${boundary}--\r\n`));
   return { payload: Buffer.concat(parts), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}
+
+/**
+ * An app on a database of this test file's own, seeded (the standard account tree by default) before
+ * the file's tests and closed after them. The returned object is filled in by the beforeAll hook.
+ */
+export function useSeededApp(seed: unknown = standardSeed, options: { env?: Record<string, string> } = {}): TestApp {
+  const t = {} as TestApp;
+  beforeAll(async () => {
+    Object.assign(t, await buildTestApp(options));
+    await seedWith(t.db, seed);
+  });
+  afterAll(async () => t.close?.());
+  return t;
 }

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { actionLabel } from '../../src/metrics/task-outcome.ts';
-import { buildTestApp, databaseKind, onPostgres, pageUrl, seedWith, type TestApp } from '../helper.ts';
-import { logins, standardSeed } from '../fixtures/standard-seed.ts';
+import { databaseKind, onPostgres, pageUrl, useSeededApp } from '../helper.ts';
+import { logins } from '../fixtures/standard-seed.ts';
 
 describe('action labels', () => {
   it.each([
@@ -22,12 +22,7 @@ describe('action labels', () => {
 });
 
 describe(`GET /metrics (${databaseKind})`, () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await buildTestApp();
-    await seedWith(t.db, standardSeed);
-  });
-  afterAll(async () => t?.close());
+  const t = useSeededApp();
 
   /** The value of one sample line, e.g. `name{a="b"} 3`. */
   function sample(text: string, name: string, labels: Record<string, string>): number | undefined {

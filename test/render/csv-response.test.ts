@@ -1,19 +1,12 @@
 import fc from 'fast-check';
-import { parseString } from 'fast-csv';
 import { describe, expect, it } from 'vitest';
 import { cleanCell, CSV_COLUMNS, neutraliseCell, renderCsv, UTF8_BOM } from '../../src/render/csv-response.ts';
 import { anyString, errorResponse, jobResponse, launchResponse } from './render-fixtures.ts';
+import { parseCsv as parseCsvRecords } from '../csv.ts';
 
 /** Parses CSV text back into rows of cells, as a spreadsheet's importer would split it. */
-function parseCsv(text: string): Promise<string[][]> {
-  return new Promise((resolve, reject) => {
-    const rows: string[][] = [];
-    parseString(text, { headers: false, ignoreEmpty: false })
-      .on('data', (row: string[]) => rows.push(row))
-      .on('error', reject)
-      .on('end', () => resolve(rows));
-  });
-}
+const parseCsv = (text: string) => parseCsvRecords<string[]>(text, { headers: false, ignoreEmpty: false });
+
 
 async function records(text: string): Promise<Array<Record<string, string>>> {
   const [header, ...rows] = await parseCsv(text);

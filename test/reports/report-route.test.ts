@@ -1,20 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseString } from 'fast-csv';
 import { buildTestApp, databaseKind, pageUrl, seedWith, type TestApp } from '../helper.ts';
+import { parseCsv } from '../csv.ts';
 import { logins, standardSeed } from '../fixtures/standard-seed.ts';
 import { reportPathFor } from '../../src/reports/report-link.ts';
 import { parseXml } from '../routes/actions-support.ts';
 
 /** The signed ReportPath link (CONTRACT.md §7): the job's recipient report as CSV, or HTTP 403. */
-async function parseCsv(text: string): Promise<Array<Record<string, string>>> {
-  return new Promise((resolve, reject) => {
-    const rows: Array<Record<string, string>> = [];
-    parseString(text, { headers: true })
-      .on('data', (row) => rows.push(row))
-      .on('error', reject)
-      .on('end', () => resolve(rows));
-  });
-}
 
 describe(`Report.aspx (${databaseKind})`, () => {
   let t: TestApp;

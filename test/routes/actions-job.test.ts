@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, databaseKind, seedWith, type TestApp } from '../helper.ts';
-import { logins, standardSeed } from '../fixtures/standard-seed.ts';
+import { describe, expect, it } from 'vitest';
+import { databaseKind, useSeededApp } from '../helper.ts';
+import { logins } from '../fixtures/standard-seed.ts';
 import { auditRows, jobForm, jobRow, makeLaunch, postForm, rootPoints, setRootPoints } from './actions-support.ts';
 
 /**
@@ -8,12 +8,7 @@ import { auditRows, jobForm, jobRow, makeLaunch, postForm, rootPoints, setRootPo
  * with their exact field names, and the contract's answers (CONTRACT.md §4–§6).
  */
 describe(`job actions through the document's HTML forms (${databaseKind})`, () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await buildTestApp();
-    await seedWith(t.db, standardSeed);
-  });
-  afterAll(async () => t?.close());
+  const t = useSeededApp();
 
   const post = (fields: Array<[string, string]>) => postForm(t.app, fields);
   const codes = (xml: { LAUNCH: { JOB: Array<{ ERRORCODE: string }> } }) => xml.LAUNCH.JOB.map((job) => job.ERRORCODE);

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, databaseKind, seedWith, type TestApp } from '../helper.ts';
-import { logins, standardSeed } from '../fixtures/standard-seed.ts';
+import { describe, expect, it } from 'vitest';
+import { databaseKind, useSeededApp } from '../helper.ts';
+import { logins } from '../fixtures/standard-seed.ts';
 import { auditRows, jobRow, launchForm, launchRow, makeLaunch, postForm } from './actions-support.ts';
 
 /**
@@ -8,12 +8,7 @@ import { auditRows, jobRow, launchForm, launchRow, makeLaunch, postForm } from '
  * multipart with their exact field names, and the contract's answers (CONTRACT.md §4–§6).
  */
 describe(`launch actions through the document's HTML forms (${databaseKind})`, () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await buildTestApp();
-    await seedWith(t.db, standardSeed);
-  });
-  afterAll(async () => t?.close());
+  const t = useSeededApp();
 
   const post = (fields: Array<[string, string]>) => postForm(t.app, fields);
 

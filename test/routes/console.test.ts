@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { XMLParser } from 'fast-xml-parser';
 import { JOB_FORMS, LAUNCH_FORMS } from '../../src/console/forms.ts';
 import { escapeHtml } from '../../src/console/console-page.ts';
-import { buildTestApp, databaseKind, multipartBody, seedWith, type TestApp } from '../helper.ts';
-import { logins, standardSeed } from '../fixtures/standard-seed.ts';
+import { databaseKind, multipartBody, useSeededApp } from '../helper.ts';
+import { logins } from '../fixtures/standard-seed.ts';
 
 const parser = new XMLParser({ parseTagValue: false, isArray: (name) => ['JOB'].includes(name) });
 
@@ -20,12 +20,7 @@ function formsOf(html: string) {
 }
 
 describe(`the console at /WebAPI/ (${databaseKind})`, () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await buildTestApp();
-    await seedWith(t.db, standardSeed);
-  });
-  afterAll(async () => t?.close());
+  const t = useSeededApp();
 
   it.each(['/WebAPI/', '/webapi/', '/WEBAPI/INDEX.HTML', '/WebAPI/index.html'])('serves %s as HTML that cannot be cached or framed', async (url) => {
     const res = await t.app.inject({ method: 'GET', url });

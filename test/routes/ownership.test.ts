@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, databaseKind, pageUrl, seedWith, type TestApp } from '../helper.ts';
-import { logins, standardSeed } from '../fixtures/standard-seed.ts';
+import { describe, expect, it } from 'vitest';
+import { databaseKind, pageUrl, useSeededApp } from '../helper.ts';
+import { logins } from '../fixtures/standard-seed.ts';
 import { parseResponse } from '../xml.ts';
 
 /**
@@ -8,12 +8,7 @@ import { parseResponse } from '../xml.ts';
  * exactly like a missing record.
  */
 describe(`ownership down the account tree (${databaseKind})`, () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await buildTestApp();
-    await seedWith(t.db, standardSeed);
-  });
-  afterAll(async () => t?.close());
+  const t = useSeededApp();
 
   const ask = async (who: keyof typeof logins, field: 'LaunchID' | 'JobID', id: string) => {
     const res = await t.app.inject({ url: pageUrl({ ...logins[who], [field]: id }) });

@@ -1,15 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, databaseKind, pageUrl, seedWith, type TestApp } from '../helper.ts';
-import { logins, standardSeed } from '../fixtures/standard-seed.ts';
+import { describe, expect, it } from 'vitest';
+import { databaseKind, pageUrl, useSeededApp } from '../helper.ts';
+import { logins } from '../fixtures/standard-seed.ts';
 import { parseResponse } from '../xml.ts';
 
 describe(`query by JobID (${databaseKind})`, () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await buildTestApp();
-    await seedWith(t.db, standardSeed);
-  });
-  afterAll(async () => t?.close());
+  const t = useSeededApp();
 
   const get = async (fields: Record<string, string>) => parseResponse((await t.app.inject({ url: pageUrl(fields) })).body);
 

@@ -1,20 +1,11 @@
-import { parseString } from 'fast-csv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, databaseKind, pageUrl, seedWith, type TestApp } from '../helper.ts';
 import { logins, standardSeed } from '../fixtures/standard-seed.ts';
 import { listen } from './request-surface-helpers.ts';
 import { parseResponse } from '../xml.ts';
+import { parseCsv } from '../csv.ts';
 
 /** Every response form (CONTRACT.md §7) end to end over real HTTP, with records from the database. */
-function parseCsv(text: string): Promise<Array<Record<string, string>>> {
-  return new Promise((resolve, reject) => {
-    const rows: Array<Record<string, string>> = [];
-    parseString(text, { headers: true })
-      .on('data', (row: Record<string, string>) => rows.push(row))
-      .on('error', reject)
-      .on('end', () => resolve(rows));
-  });
-}
 
 describe(`response forms over HTTP (${databaseKind})`, () => {
   let t: TestApp;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, databaseKind, multipartBody, pageUrl, seedWith, type TestApp } from '../helper.ts';
+import { buildTestApp, databaseKind, multipartBody, pageUrl, seedWith, type TestApp, useSeededApp } from '../helper.ts';
 import { logins, standardSeed } from '../fixtures/standard-seed.ts';
 import { listen, xmlRequest } from './request-surface-helpers.ts';
 import { parseResponse } from '../xml.ts';
@@ -126,12 +126,7 @@ describe(`redirects over HTTP (${databaseKind})`, () => {
 });
 
 describe(`redirects with no OMIS_REDIRECT_HOSTS (${databaseKind})`, () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await buildTestApp();
-    await seedWith(t.db, standardSeed);
-  });
-  afterAll(async () => t?.close());
+  const t = useSeededApp();
 
   it('allows relative URLs only', async () => {
     const relative = await t.app.inject({ method: 'GET', url: pageUrl({ ...logins.mkt, LaunchID: '5001', SuccessfulUrl: 'result.aspx?l=%launchid%' }) });
