@@ -10,6 +10,8 @@ export interface LoadFigures {
   failures: number;
   /** Filled in by the caller that knows the server's process. */
   cpuPerRequest?: number;
+  /** CPU of the PostgreSQL processes per request, filled in likewise. */
+  postgresCpuPerRequest?: number;
 }
 
 export async function load(url: string, options: { connections: number; seconds: number }): Promise<LoadFigures> {

@@ -1,21 +1,44 @@
 import { readFileSync } from 'node:fs';
 import Fastify from 'fastify';
 import pg from 'pg';
+import { openDatabase } from '../../src/db/database.ts';
+import { readRequest } from '../../src/tasks/request-read.ts';
 
 /**
  * The yardstick (issue 6): a bare Fastify server that does one indexed `pg` query per request and
  * answers a fixed XML body — the same bytes the project answers for the same request, so that both
  * servers write the same amount. Same pool size as the project's default.
+ *
+ * With BENCH_STATEMENT=project it runs the project's own single statement instead (account, lockout
+ * state, launch, ownership and jobs: src/tasks/request-read.ts, through the project's pool) and
+ * nothing else: a reference point that splits the gap into "the statement" and "the rest of the page".
  */
 const url = process.env.BENCH_DB_URL;
 if (!url) throw new Error('BENCH_DB_URL is not set');
 const body = readFileSync(process.env.BENCH_XML_BODY_FILE!, 'utf8');
-const pool = new pg.Pool({ connectionString: url, max: 10 });
+const launchId = 5001;
 
+async function pkQuery(): Promise<() => Promise<void>> {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  return async () => {
+    const { rows } = await pool.query('SELECT launch_id, status FROM launch WHERE launch_id = $1', [launchId]);
+    if (rows.length !== 1) throw new Error('bench launch missing');
+  };
+}
+
+async function projectStatement(): Promise<() => Promise<void>> {
+  const db = await openDatabase({ databaseUrl: url });
+  const keys = { loginKey: 'acme-mkt', failureKey: 'acme-mkt', launchId };
+  return async () => {
+    const read = await readRequest(db, keys);
+    if (!read.account || !read.launch) throw new Error('bench account or launch missing');
+  };
+}
+
+const query = process.env.BENCH_STATEMENT === 'project' ? await projectStatement() : await pkQuery();
 const app = Fastify({ logger: false });
 app.get('/WebAPI/TaskManager.aspx', async (_request, reply) => {
-  const { rows } = await pool.query('SELECT launch_id, status FROM launch WHERE launch_id = $1', [5001]);
-  if (rows.length !== 1) throw new Error('bench launch missing');
+  await query();
   return reply.type('text/xml; charset=utf-8').send(body);
 });
 
@@ -23,7 +46,6 @@ const address = await app.listen({ port: 0, host: '127.0.0.1' });
 console.log(`LISTENING ${new URL(address).port}`);
 const stop = async () => {
   await app.close();
-  await pool.end();
   process.exit(0);
 };
 process.once('SIGTERM', stop);

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { FastifyServerOptions } from 'fastify';
+import { LogController, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
+import pino from 'pino';
 import type { Config } from '../config/config.ts';
 import { aspnetUrlDecode } from '../request/aspnet-decode.ts';
 
@@ -66,18 +67,49 @@ export function requestId(request: IncomingMessage): string {
   return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
 }
 
+/**
+ * One log line per request at `info`, written when the answer has gone: Fastify's usual pair
+ * (`incoming request` + `request completed`) doubled the logging, which was a fifth of a request's
+ * CPU (issue 6, docs/PERFORMANCE.md). The completion line carries the request's fields too, so
+ * nothing is lost; `incoming request` is still there at `debug`, to see requests that never finish.
+ */
+export class OneLinePerRequest extends LogController {
+  override incomingRequest(request: FastifyRequest): void {
+    if (!this.isLogDisabled(request)) request.log.debug({ req: request }, 'incoming request');
+  }
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    if (this.isLogDisabled(request)) return;
+    const fields = { req: request, res: reply, responseTime: reply.elapsedTime };
+    if (error) reply.log.error({ ...fields, err: error }, 'request errored');
+    else reply.log.info(fields, 'request completed');
+  }
+}
+
+/**
+ * Standard output, written asynchronously: lines written while a write is under way are gathered
+ * into the next one, so a busy server makes a system call per batch of lines rather than per line,
+ * off the event loop (issue 6). pino flushes what is left when the process exits, on a signal or
+ * an error too; only a kill -9 can lose the last lines.
+ */
+export const stdoutDestination = () => pino.destination({ dest: 1, sync: false });
+
 /** The logger part of the Fastify options (app.ts fastifyOptions). */
-export function loggingOptions(config: Config, stream?: NodeJS.WritableStream): Pick<FastifyServerOptions, 'logger' | 'genReqId' | 'requestIdHeader'> {
+export function loggingOptions(
+  config: Config,
+  stream?: NodeJS.WritableStream,
+): Pick<FastifyServerOptions, 'logger' | 'genReqId' | 'requestIdHeader' | 'logController'> {
   return {
     genReqId: requestId,
     // Read by requestId above, after checking it.
     requestIdHeader: false,
+    logController: new OneLinePerRequest(),
     logger:
       config.LOG_LEVEL === 'silent' && !stream
         ? false
         : {
             level: config.LOG_LEVEL,
-            ...(stream ? { stream } : {}),
+            stream: stream ?? stdoutDestination(),
             serializers: { req: serializeRequest as never },
             redact: {
               paths: [
@@ -104,8 +136,10 @@ export function loggingOptions(config: Config, stream?: NodeJS.WritableStream): 
  */
 export default fp(
   async (app) => {
-    app.addHook('onRequest', async (request, reply) => {
+    // Callback-style hooks on every request: no promise per request (issue 6).
+    app.addHook('onRequest', (request, reply, done) => {
       reply.header('x-request-id', request.id);
+      done();
     });
     app.setNotFoundHandler(async (request, reply) => {
       request.log.info({ method: request.method, url: redactUrl(request.url) }, 'no such route');

@@ -38,12 +38,13 @@ export default fp(
     }
 
     app.decorateRequest('taskOutcome', undefined);
-    app.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
+    app.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
       // Unmatched URLs share one label: a scanner must not create a time series per path.
       const route = request.routeOptions.url ?? 'unmatched';
       duration.observe({ route, method: request.method, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000);
       const outcome = request.taskOutcome;
       if (outcome) pageRequests.inc({ error_code: String(outcome.errorCode), action: outcome.action });
+      done();
     });
 
     app.get('/metrics', { logLevel: 'warn' }, async (_request, reply) => {

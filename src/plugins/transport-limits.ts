@@ -23,18 +23,21 @@ export interface TransportLimits {
 
 export default fp<TransportLimits>(
   async (app, limits) => {
-    app.addHook('onRequest', async (request, reply) => {
+    // Callback style (no promise per request, issue 6): answering without calling done() ends the request here.
+    app.addHook('onRequest', (request, reply, done) => {
       const url = request.raw.url ?? '';
       const mark = url.indexOf('?');
       // Node hands the request line over byte for byte (latin1), so length is the byte count.
       if (mark >= 0 && url.length - mark - 1 > limits.queryBytes) {
-        return reply.code(414).type('text/plain; charset=utf-8').send(`query string longer than ${limits.queryBytes} bytes`);
+        reply.code(414).type('text/plain; charset=utf-8').send(`query string longer than ${limits.queryBytes} bytes`);
+        return;
       }
       const length = Number(request.headers['content-length'] ?? 0);
       if (request.headers['content-type']?.toLowerCase().startsWith('multipart/') && length > limits.bodyBytes) {
-        return reply.code(413).type('text/plain; charset=utf-8').send(`request body larger than ${limits.bodyBytes} bytes`);
+        reply.code(413).type('text/plain; charset=utf-8').send(`request body larger than ${limits.bodyBytes} bytes`);
+        return;
       }
-      return undefined;
+      done();
     });
 
     app.setErrorHandler((error: FastifyError, request, reply) => {

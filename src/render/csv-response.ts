@@ -91,18 +91,23 @@ function jobRow(response: TaskResponse, launch: LaunchView, job: JobView): CsvRo
   };
 }
 
-/** The rows of an answer, before cells are neutralised and written. */
-export function csvRows(response: TaskResponse): CsvRow[] {
+/**
+ * The rows of an answer, before cells are neutralised and written. Made one at a time as the
+ * writer asks for them: a list of 10,000 rows held until the last is written would outlive V8's
+ * young generation, and four such answers at once cost 100 MB (docs/PERFORMANCE.md §3).
+ */
+export function* csvRows(response: TaskResponse): Generator<CsvRow> {
   const status = { ErrorCode: response.errorCode, ErrorMSG: response.errorMsg };
   const { launch } = response;
   if (response.errorCode !== 0 || !launch) {
-    return [{ ...status, RecordType: '', LaunchID: response.launchId, JobID: response.jobId, UserID: response.userId, CustomerID: response.customerId }];
+    yield { ...status, RecordType: '', LaunchID: response.launchId, JobID: response.jobId, UserID: response.userId, CustomerID: response.customerId };
+    return;
   }
-  const rows: CsvRow[] = [{ ...status, ...launchRow(response, launch) }];
+  yield { ...status, ...launchRow(response, launch) };
   for (const job of launch.jobs) {
-    rows.push({ ...status, ...jobRow(response, launch, job) });
+    yield { ...status, ...jobRow(response, launch, job) };
     for (const recipient of job.recipients) {
-      rows.push({
+      yield {
         ...status,
         RecordType: 'RECIPIENT',
         LaunchID: job.launchId,
@@ -114,10 +119,9 @@ export function csvRows(response: TaskResponse): CsvRow[] {
         SMSNumber: recipient.smsNumber,
         ExternRefNum: recipient.externRefNum,
         DeliveryStatus: recipient.deliveryStatus,
-      });
+      };
     }
   }
-  return rows;
 }
 
 // Cells holding one of these are quoted (as fast-csv does with this module's former options, `|` included).

@@ -65,11 +65,15 @@ describe(`request logs (${databaseKind})`, () => {
     expect(logged).not.toContain('query-secret-pw');
     expect(logged).not.toContain('xml-secret-pw');
     const records = lines.map((line) => JSON.parse(line));
-    const incoming = records.find((record) => record.msg === 'incoming request');
-    expect(incoming.req.url).toContain(`ManagerPassword=${REDACTED}`);
-    expect(incoming.req.url).toContain('LaunchID=5001');
-    expect(incoming.reqId).toBe(res.headers['x-request-id']);
-    expect(records.find((record) => record.msg === 'request completed').reqId).toBe(incoming.reqId);
+    // One line per request at info, written when the answer has gone, with the request's fields.
+    expect(records.map((record) => record.msg)).toEqual(['request completed']);
+    const [completed] = records;
+    expect(completed.req.url).toContain(`ManagerPassword=${REDACTED}`);
+    expect(completed.req.url).toContain('LaunchID=5001');
+    expect(completed.req.method).toBe('GET');
+    expect(completed.res.statusCode).toBe(200);
+    expect(completed.responseTime).toBeGreaterThan(0);
+    expect(completed.reqId).toBe(res.headers['x-request-id']);
   });
 
   it('logs unknown paths without the password they carry', async () => {

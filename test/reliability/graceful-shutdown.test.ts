@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import http from 'node:http';
 import net from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -25,8 +26,8 @@ describe(`graceful shutdown on SIGTERM (${databaseKind})`, () => {
   let base: URL;
 
   beforeAll(async () => {
-    // info: Fastify logs "incoming request" when a request's headers are in, which the test waits for.
-    const env: Record<string, string> = { LOG_LEVEL: 'info', OMIS_SECRET: 'shutdown-test-secret-0123456789' };
+    // debug: the server logs "incoming request" when a request's headers are in, which the test waits for.
+    const env: Record<string, string> = { LOG_LEVEL: 'debug', OMIS_SECRET: 'shutdown-test-secret-0123456789' };
     if (databaseKind === 'postgres') {
       database = await createTestDatabase();
       await seedWith(database.db, standardSeed);
@@ -97,5 +98,8 @@ describe(`graceful shutdown on SIGTERM (${databaseKind})`, () => {
     expect(status).toBe(200);
     expect(parser.parse(text).RESPONSE).toMatchObject({ ErrorCode: '0', LaunchID: '5001' });
     expect(await server.exited).toEqual({ code: 0, signal: null });
+    // Logs are written asynchronously (plugins/logging.ts); what was still buffered at exit is flushed.
+    await Promise.all([server.child.stdout!, server.child.stderr!].map((stream) => (stream.readableEnded ? undefined : once(stream, 'end'))));
+    expect(server.output()).toMatch(/Marker=in-flight[^\n]*request completed/);
   });
 });
