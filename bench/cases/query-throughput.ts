@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { postgresCpuSeconds, startChildServer, type ChildServer } from '../lib/child-server.ts';
+import { postgresCpuByPid, postgresCpuSince, startChildServer, type ChildServer } from '../lib/child-server.ts';
 import { BENCH_LOGIN, SMALL_LAUNCH_ID } from '../lib/bench-db.ts';
 import { fmt, load, median, table, type LoadFigures } from '../lib/load.ts';
 
@@ -69,10 +69,10 @@ export async function runQueryThroughput(options: ThroughputOptions): Promise<st
     for (let round = 0; round < options.rounds; round++) {
       for (const { label, server } of servers) {
         const cpuBefore = server.cpuSeconds();
-        const postgresBefore = postgresCpuSeconds();
+        const postgresBefore = postgresCpuByPid();
         const figures = await load(server.url + queryPath(), { connections: options.connections, seconds: options.seconds });
         figures.cpuPerRequest = (server.cpuSeconds() - cpuBefore) / Math.max(1, figures.requests);
-        figures.postgresCpuPerRequest = (postgresCpuSeconds() - postgresBefore) / Math.max(1, figures.requests);
+        figures.postgresCpuPerRequest = postgresCpuSince(postgresBefore) / Math.max(1, figures.requests);
         if (figures.failures > 0) throw new Error(`${label}: ${figures.failures} failed requests in round ${round + 1}`);
         runs.get(label)!.push(figures);
         console.error(

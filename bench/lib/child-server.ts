@@ -73,19 +73,29 @@ export function processMemory(pid: number): { rss: number; peak: number } {
 }
 
 /**
- * CPU time used so far by every PostgreSQL process on this machine (the bench's database server
- * runs here too), in seconds: what a request costs the database, next to what it costs the server.
+ * CPU time used so far by each PostgreSQL process on this machine (the bench's database server runs
+ * here too), in seconds by pid: what a request costs the database, next to what it costs the server.
  */
-export function postgresCpuSeconds(): number {
-  let total = 0;
+export function postgresCpuByPid(): Map<number, number> {
+  const cpu = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (readFileSync(`/proc/${entry}/comm`, 'utf8').startsWith('postgres')) total += processCpuSeconds(Number(entry));
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').startsWith('postgres')) cpu.set(Number(entry), processCpuSeconds(Number(entry)));
     } catch {
       // The process ended between listing and reading.
     }
   }
+  return cpu;
+}
+
+/**
+ * PostgreSQL CPU used between two readings. Per process, so that a backend that ended in between
+ * (a pool closing an idle connection) does not take its whole lifetime's CPU off the total.
+ */
+export function postgresCpuSince(before: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, seconds] of postgresCpuByPid()) total += seconds - (before.get(pid) ?? 0);
   return total;
 }
 

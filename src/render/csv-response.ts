@@ -149,15 +149,47 @@ export const csvCells = (row: CsvRow): string[] => CSV_COLUMNS.map((column) => n
 
 export const CSV_HEADER_LINE = csvLine(CSV_COLUMNS);
 
-/** The lines of a CSV document: optional BOM and the header, then one line per row. */
-export function* csvDocument(rows: Iterable<CsvRow>, options: { bom?: boolean } = {}): Generator<string> {
+const COLUMN_INDEX = new Map(CSV_COLUMNS.map((column, index) => [column, index]));
+
+/**
+ * The columns that change from one job row (one recipient row) to the next. The others (ErrorCode,
+ * ErrorMSG, RecordType, UserID, CustomerID, and the columns a kind leaves empty) are the same in
+ * every row of that kind of one answer, so their cells are neutralised once, not 10,000 times:
+ * less garbage per row keeps a large answer's memory down (issue 6, docs/PERFORMANCE.md §3).
+ */
+const OWN_COLUMNS: Partial<Record<string, readonly CsvColumn[]>> = {
+  JOB: ['LaunchID', 'JobID', 'JobType', 'STATUS', 'ERRORCODE', 'StatusText', 'ReportPath'],
+  RECIPIENT: ['LaunchID', 'JobID', 'JobType', 'EmailAddress', 'SMSNumber', 'ExternRefNum', 'DeliveryStatus'],
+};
+
+/** The lines of an answer's rows: csvLine(csvCells(row)) for each row of csvRows, with shared cells made once. */
+export function* csvAnswerLines(response: TaskResponse): Generator<string> {
+  const firstOfKind = new Map<string, readonly string[]>();
+  for (const row of csvRows(response)) {
+    const kind = String(row.RecordType ?? '');
+    const own = OWN_COLUMNS[kind];
+    const shared = firstOfKind.get(kind);
+    if (!own || !shared) {
+      const cells = csvCells(row);
+      if (own) firstOfKind.set(kind, cells);
+      yield csvLine(cells);
+      continue;
+    }
+    const cells = shared.slice();
+    for (const column of own) cells[COLUMN_INDEX.get(column)!] = neutraliseCell(String(row[column] ?? ''));
+    yield csvLine(cells);
+  }
+}
+
+/** The lines of a CSV answer: optional BOM and the header, then one line per row. */
+export function* csvDocument(response: TaskResponse, options: { bom?: boolean } = {}): Generator<string> {
   yield (options.bom ? UTF8_BOM : '') + CSV_HEADER_LINE;
-  for (const row of rows) yield csvLine(csvCells(row));
+  yield* csvAnswerLines(response);
 }
 
 /** The answer as CSV text (RFC 4180: CRLF rows, quotes where needed), optionally with a UTF-8 BOM. */
 export async function renderCsv(response: TaskResponse, options: { bom?: boolean } = {}): Promise<string> {
-  return [...csvDocument(csvRows(response), options)].join('');
+  return [...csvDocument(response, options)].join('');
 }
 
 /**
@@ -165,5 +197,5 @@ export async function renderCsv(response: TaskResponse, options: { bom?: boolean
  * answers too large to build as one string (render/stream-body.ts; issue 6).
  */
 export function csvStream(response: TaskResponse, options: { bom?: boolean } = {}): Readable {
-  return streamOf(csvDocument(csvRows(response), options));
+  return streamOf(csvDocument(response, options));
 }

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config/config.ts';
 import { parseUrlEncoded } from '../request/aspnet-decode.ts';
 import { ParamBag } from '../request/param-bag.ts';
-import { CSV_COLUMNS, csvCells, csvDocument, csvLine, csvRows, neutraliseCell, type CsvColumn, type CsvRow } from '../render/csv-response.ts';
+import { CSV_COLUMNS, csvCells, csvDocument, csvLine, neutraliseCell, type CsvColumn, type CsvRow } from '../render/csv-response.ts';
 import type { Database } from '../db/database.ts';
 import type { JobRow, LaunchRow } from '../tasks/task-store.ts';
 import { jobView, launchView, recordResponse, type ViewSettings } from '../tasks/task-views.ts';
@@ -95,7 +95,7 @@ function reportStream(db: Database, record: { launch: LaunchRow; job: JobRow }, 
   // (issue 6: a million rows at >= 100,000 rows/s). Each page leaves as one chunk of text.
   const baseCells = csvCells(recipientBase);
   async function* chunks(): AsyncGenerator<string> {
-    yield [...csvDocument(csvRows(response), { bom: true })].join('');
+    yield [...csvDocument(response, { bom: true })].join('');
     for await (const page of recipientPages(db, record.job.job_id)) {
       let chunk = '';
       for (const recipient of page) chunk += csvLine(recipientCells(baseCells, recipient));

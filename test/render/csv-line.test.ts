@@ -57,4 +57,28 @@ describe('renderCsv written by hand is what fast-csv wrote', () => {
     expect(await renderCsv(response)).toBe(expected);
     expect(await renderCsv(response, { bom: true })).toBe(UTF8_BOM + expected);
   });
+
+  // The writer neutralises the cells every job row (every recipient row) shares once and only the
+  // row's own cells per row: any jobs and recipients, hostile text included, give the plain rows' text.
+  it('for any jobs and recipients', async () => {
+    const recipient = fc.record({ emailAddress: cell, smsNumber: cell, externRefNum: cell, deliveryStatus: cell });
+    const job = fc.record({
+      jobId: fc.integer({ min: 1, max: 99999 }),
+      launchId: fc.integer({ min: 1, max: 99999 }),
+      jobType: cell,
+      status: fc.integer({ min: -2, max: 9 }),
+      errorCode: fc.integer({ min: -2, max: 9 }),
+      statusText: cell,
+      reportPath: cell,
+      recipients: fc.array(recipient, { maxLength: 3 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(job, { maxLength: 6 }), cell, cell, async (jobs, customerId, errorMsg) => {
+        const base = launchResponse({ customerId, errorMsg });
+        const response = { ...base, launch: { ...base.launch!, jobs } };
+        expect(await renderCsv(response)).toBe(await fastCsv([...csvRows(response)].map(csvCells), [...CSV_COLUMNS]));
+      }),
+      { numRuns: 200 },
+    );
+  });
 });
