@@ -14,6 +14,7 @@ import type { TaskContext } from '../tasks/task-context.ts';
 import { LoginLockout, lockoutPolicy } from '../auth/lockout.ts';
 import { CredentialCache } from '../auth/credential-cache.ts';
 import { ReportPathCache } from '../reports/report-path-cache.ts';
+import { describeDatabaseError, isTransientDatabaseError } from '../db/wait-for-database.ts';
 
 export const TASK_MANAGER_PATH = '/WebAPI/TaskManager.aspx';
 
@@ -68,7 +69,12 @@ export default async function taskManagerRoute(app: FastifyInstance, { config }:
           const echo = { launchId: bag.text(Field.launchId), jobId: bag.text(Field.jobId) };
           response = errorResponse(error.code, echo, error.field);
         } else {
-          request.log.error({ err: error }, 'request failed; answering 9999');
+          if (isTransientDatabaseError(error)) {
+            // The database is down or unreachable: one line per request naming the fault, not a driver's stack trace each time.
+            request.log.error({ reason: describeDatabaseError(error) }, 'database unavailable; answering 9999');
+          } else {
+            request.log.error({ err: error }, 'request failed; answering 9999');
+          }
           response = errorResponse(ErrorCodes.UNAVAILABLE);
         }
       }

@@ -1,8 +1,11 @@
 import net, { type AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { XMLParser } from 'fast-xml-parser';
-import { buildApp } from '../../src/app.ts';
+import { app as omisApp, buildApp, fastifyOptions } from '../../src/app.ts';
+import { loggingOptions } from '../../src/plugins/logging.ts';
 import { configWith } from '../../src/config/config.ts';
 import { pageUrl } from '../helper.ts';
 import { logins } from '../fixtures/standard-seed.ts';
@@ -94,6 +97,13 @@ describe.skipIf(unavailable)('PostgreSQL stopped under a running server', () => 
  * nothing refuses, so only the pool's connection timeout keeps requests from hanging.
  */
 describe('PostgreSQL unresponsive', () => {
+  const logLines: string[] = [];
+  const logStream = new Writable({
+    write(chunk, _encoding, done) {
+      logLines.push(...String(chunk).split('\n').filter(Boolean));
+      done();
+    },
+  });
   let blackHole: net.Server;
   const sockets = new Set<net.Socket>();
   let app: FastifyInstance;
@@ -107,7 +117,10 @@ describe('PostgreSQL unresponsive', () => {
     });
     await new Promise<void>((resolve) => blackHole.listen(0, '127.0.0.1', resolve));
     const url = `postgresql://postgres@127.0.0.1:${(blackHole.address() as AddressInfo).port}/postgres`;
-    app = await buildApp({ config: configWith({ DATABASE_URL: url, OMIS_SECRET: 'fault-test-secret-0123456789' }) });
+    const config = configWith({ DATABASE_URL: url, OMIS_SECRET: 'fault-test-secret-0123456789', LOG_LEVEL: 'info' });
+    app = Fastify({ ...fastifyOptions(config), ...loggingOptions(config, logStream) });
+    await app.register(omisApp, { config });
+    await app.ready();
     await app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   });
@@ -127,5 +140,10 @@ describe('PostgreSQL unresponsive', () => {
     const { status, body } = result as { status: number; body: string };
     expect(status).toBe(503);
     expect(parser.parse(body).RESPONSE).toMatchObject({ ErrorCode: '9999', ErrorMSG: 'Service temporarily unavailable' });
+    // Logged as one line naming the fault, without a stack trace (an outage would repeat it per request).
+    const logged = logLines.map((line) => JSON.parse(line)).filter((record) => record.msg === 'database unavailable; answering 9999');
+    expect(logged).toHaveLength(1);
+    expect(logged[0].reason).toMatch(/timeout/i);
+    expect(JSON.stringify(logged[0])).not.toContain('stack');
   });
 });
