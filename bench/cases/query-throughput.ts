@@ -20,6 +20,8 @@ export interface ThroughputOptions {
   dbUrl: string;
   rounds: number;
   seconds: number;
+  /** Load on each server before the first round, so that V8 has optimised what the request runs. */
+  warmupSeconds: number;
   connections: number;
   variants: ProjectVariant[];
 }
@@ -65,7 +67,7 @@ export async function runQueryThroughput(options: ThroughputOptions): Promise<st
     servers.unshift({ label: 'bare Fastify + 1 pg query', server: baseline }, { label: "(reference) bare Fastify + the project's statement", server: statementOnly });
 
     const runs = new Map<string, LoadFigures[]>(servers.map(({ label }) => [label, []]));
-    for (const { server } of servers) await load(server.url + queryPath(), { connections: options.connections, seconds: 2 });
+    for (const { server } of servers) await load(server.url + queryPath(), { connections: options.connections, seconds: options.warmupSeconds });
     for (let round = 0; round < options.rounds; round++) {
       for (const { label, server } of servers) {
         const cpuBefore = server.cpuSeconds();
@@ -91,7 +93,7 @@ export async function runQueryThroughput(options: ThroughputOptions): Promise<st
     const headline = summarise(runs.get(headlineLabel)!);
     return (
       `Authenticated launch query (GET, LaunchID with 3 jobs), ${options.connections} connections, ` +
-      `${options.rounds} alternated rounds of ${options.seconds} s each (medians)\n` +
+      `${options.rounds} alternated rounds of ${options.seconds} s each after ${options.warmupSeconds} s of warm-up per server (medians)\n` +
       table(['server', 'req/s', 'p50', 'p99', 'server CPU/req', 'PostgreSQL CPU/req', 'vs baseline'], rows) +
       `\ntarget (${headlineLabel}): req/s >= 0.70× → ${headline.rps / base.rps >= 0.7 ? 'met' : 'NOT met'}; ` +
       `p99 <= 2× → ${headline.p99 <= 2 * base.p99 ? 'met' : 'NOT met'}\n`
