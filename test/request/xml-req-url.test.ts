@@ -1,11 +1,15 @@
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { checkXmlReqUrl, fetchXmlReqUrl, XmlReqUrlError, type ResolvedAddress, type XmlFetchOptions } from '../../src/request/xml-req-url.ts';
 import { GOOD_XML, startXmlServer, type XmlServer } from './xml-server.ts';
 
 const LIMIT = 256 * 1024;
+const execFileAsync = promisify(execFile);
 
 async function reason(run: Promise<unknown>): Promise<string> {
   try {
@@ -213,5 +217,22 @@ describe('fetchXmlReqUrl over https', () => {
   it('verifies the certificate: a self-signed one is refused', async () => {
     const why = await reason(fetchXmlReqUrl(`https://127.0.0.1:${port}/ok.xml`, { hosts: ['127.0.0.1'], maxBytes: LIMIT, timeoutMs: 1500 }));
     expect(why).toMatch(/request failed: .*certificate/i);
+  });
+
+  // An internal host with a private certificate authority: the operator trusts it through
+  // NODE_EXTRA_CA_CERTS (docs/OPERATIONS.md), which Node reads at start-up, hence a process of its own.
+  const fetchInProcess = async (env: Record<string, string>) => {
+    const script = fileURLToPath(new URL('./fixtures/fetch-xml-req-url.ts', import.meta.url));
+    const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', script, `https://127.0.0.1:${port}/ok.xml`], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      timeout: 30_000,
+    });
+    return stdout;
+  };
+
+  it('fetches over https from a host whose certificate authority the operator trusts', async () => {
+    const ca = fileURLToPath(new URL('./fixtures/self-signed.crt', import.meta.url));
+    expect(await fetchInProcess({ NODE_EXTRA_CA_CERTS: ca })).toBe(GOOD_XML);
+    expect(await fetchInProcess({})).toMatch(/^refused: request failed: .*certificate/i);
   });
 });
