@@ -1,11 +1,9 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { XMLParser } from 'fast-xml-parser';
 import { buildTestApp, databaseKind, pageUrl, seedWith, type TestApp } from '../helper.ts';
 import { logins, standardSeed } from '../fixtures/standard-seed.ts';
 import { observeVerifyTime } from '../../src/auth/password.ts';
 import { setPassword } from '../../src/accounts/account-store.ts';
-
-const parser = new XMLParser({ parseTagValue: false });
+import { parseResponse } from '../xml.ts';
 
 /**
  * The verified-credential cache through the page: argon2 at most once per credential per window,
@@ -23,7 +21,7 @@ describe(`verified-credential cache on the page (${databaseKind})`, () => {
 
   const ask = async (t: TestApp, login: { ManagerLoginName: string; ManagerPassword: string }, extra: Record<string, string> = {}) => {
     const res = await t.app.inject({ method: 'GET', url: pageUrl({ ...login, LaunchID: '5001', ...extra }) });
-    return parser.parse(res.body).RESPONSE as { ErrorCode: string; LaunchID: string };
+    return parseResponse(res.body) as { ErrorCode: string; LaunchID: string };
   };
 
   describe('with the default window', () => {

@@ -3,13 +3,13 @@ import { Writable } from 'node:stream';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { XMLParser } from 'fast-xml-parser';
 import { app as omisApp, buildApp, fastifyOptions } from '../../src/app.ts';
 import { loggingOptions } from '../../src/plugins/logging.ts';
 import { configWith } from '../../src/config/config.ts';
 import { pageUrl } from '../helper.ts';
 import { logins } from '../fixtures/standard-seed.ts';
 import { createSeededThrowawayPostgres, throwawayPostgresUnavailable, type ThrowawayPostgres } from './throwaway-postgres.ts';
+import { parseResponse } from '../xml.ts';
 
 /**
  * PostgreSQL taken away under a running server and given back: a cluster this test starts and stops
@@ -18,7 +18,6 @@ import { createSeededThrowawayPostgres, throwawayPostgresUnavailable, type Throw
 const unavailable = throwawayPostgresUnavailable();
 if (unavailable) console.warn(`database-fault tests skipped: ${unavailable}`);
 
-const parser = new XMLParser({ parseTagValue: false });
 /** The issue's promise: 9999 within a second, not after a driver's default minute. */
 const ANSWER_DEADLINE_MS = 1000;
 
@@ -47,7 +46,7 @@ describe.skipIf(unavailable)('PostgreSQL stopped under a running server', () => 
     const deadline = new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), ANSWER_DEADLINE_MS).unref());
     const result = await Promise.race([answer, deadline]);
     if (result === 'hung') throw new Error(`no answer within ${ANSWER_DEADLINE_MS} ms: the request hangs`);
-    const xml = parser.parse(result.body).RESPONSE;
+    const xml = parseResponse(result.body);
     return { status: result.status, code: xml?.ErrorCode as string, message: xml?.ErrorMSG as string, ms: performance.now() - started };
   }
 
@@ -139,7 +138,7 @@ describe('PostgreSQL unresponsive', () => {
     expect(result).not.toBe('hung');
     const { status, body } = result as { status: number; body: string };
     expect(status).toBe(503);
-    expect(parser.parse(body).RESPONSE).toMatchObject({ ErrorCode: '9999', ErrorMSG: 'Service temporarily unavailable' });
+    expect(parseResponse(body)).toMatchObject({ ErrorCode: '9999', ErrorMSG: 'Service temporarily unavailable' });
     // Logged as one line naming the fault, without a stack trace (an outage would repeat it per request).
     const logged = logLines.map((line) => JSON.parse(line)).filter((record) => record.msg === 'database unavailable; answering 9999');
     expect(logged).toHaveLength(1);

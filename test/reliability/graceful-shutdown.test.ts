@@ -6,10 +6,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { XMLParser } from 'fast-xml-parser';
 import { createTestDatabase, databaseKind, seedWith, type TestDatabase } from '../helper.ts';
 import { standardSeed } from '../fixtures/standard-seed.ts';
 import { listeningBase, spawnServer, type ServerProcess } from './server-process.ts';
+import { parseResponse } from '../xml.ts';
 
 /**
  * SIGTERM to the real server (a child process): the request already in flight is answered in full,
@@ -17,7 +17,6 @@ import { listeningBase, spawnServer, type ServerProcess } from './server-process
  * database; on PGlite its own embedded database with the demo data (which has the same login and
  * launch as the standard seed).
  */
-const parser = new XMLParser({ parseTagValue: false });
 
 describe(`graceful shutdown on SIGTERM (${databaseKind})`, () => {
   let database: TestDatabase | undefined;
@@ -96,7 +95,7 @@ describe(`graceful shutdown on SIGTERM (${databaseKind})`, () => {
     request.end(body.subarray(half));
     const { status, text } = await answer;
     expect(status).toBe(200);
-    expect(parser.parse(text).RESPONSE).toMatchObject({ ErrorCode: '0', LaunchID: '5001' });
+    expect(parseResponse(text)).toMatchObject({ ErrorCode: '0', LaunchID: '5001' });
     expect(await server.exited).toEqual({ code: 0, signal: null });
     // Logs are written asynchronously (plugins/logging.ts); what was still buffered at exit is flushed.
     await Promise.all([server.child.stdout!, server.child.stderr!].map((stream) => (stream.readableEnded ? undefined : once(stream, 'end'))));

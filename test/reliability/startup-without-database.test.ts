@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { XMLParser } from 'fast-xml-parser';
 import { pageUrl } from '../helper.ts';
 import { logins } from '../fixtures/standard-seed.ts';
 import { createSeededThrowawayPostgres, throwawayPostgresUnavailable, type ThrowawayPostgres } from './throwaway-postgres.ts';
 import { listeningBase, spawnServer, type ServerProcess } from './server-process.ts';
+import { parseResponse } from '../xml.ts';
 
 const unavailable = throwawayPostgresUnavailable();
 if (unavailable) console.warn(`start-up without database tests skipped: ${unavailable}`);
 
-const parser = new XMLParser({ parseTagValue: false });
 /** A line of a JavaScript stack trace. */
 const STACK_LINE = /^\s+at .+[:(]/m;
 
@@ -39,7 +38,7 @@ describe.skipIf(unavailable)('omis serve started while PostgreSQL is down', () =
     expect(server.output()).toMatch(/^omis serve: PostgreSQL \(postgresql:\/\/postgres@127\.0\.0\.1:\d+\/postgres\): database not reachable/m);
     expect(server.output()).not.toMatch(STACK_LINE);
     const res = await fetch(`${base}${pageUrl({ ...logins.mkt, LaunchID: '5001' })}`);
-    expect(parser.parse(await res.text()).RESPONSE.ErrorCode).toBe('0');
+    expect(parseResponse(await res.text()).ErrorCode).toBe('0');
     server.kill('SIGTERM');
     expect(await server.exited).toEqual({ code: 0, signal: null });
   });

@@ -2,13 +2,13 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { XMLParser } from 'fast-xml-parser';
 import { buildTestApp, createTestDatabase, databaseKind, onPostgres, pageUrl, seedWith, type TestApp, type TestDatabase } from '../helper.ts';
 import { withDatabaseName } from '../global-setup.ts';
 import { logins, standardSeed } from '../fixtures/standard-seed.ts';
 import { openDatabase, type Database } from '../../src/db/database.ts';
 import { migrate, readMigrations } from '../../src/db/migrate.ts';
 import { unlockLogin } from '../../src/auth/lockout.ts';
+import { parseResponse } from '../xml.ts';
 
 /**
  * Two instances on one database (issue 7): what one instance learns about failed logins, the other
@@ -17,7 +17,6 @@ import { unlockLogin } from '../../src/auth/lockout.ts';
  * proven by test/routes/actions-concurrency.test.ts.) On PostgreSQL each instance
  * has its own connection pool, as two servers would; on PGlite they share the one embedded database.
  */
-const parser = new XMLParser({ parseTagValue: false });
 const THRESHOLD = 3;
 
 /**
@@ -48,7 +47,7 @@ describe(`lockouts shared by two instances (${databaseKind})`, () => {
 
   async function attempt(t: TestApp, password: string) {
     const res = await t.app.inject({ method: 'GET', url: pageUrl({ ManagerLoginName: 'acme-mkt', ManagerPassword: password, LaunchID: '5001' }) });
-    return parser.parse(res.body).RESPONSE.ErrorCode as string;
+    return parseResponse(res.body).ErrorCode as string;
   }
 
   it('counts failures through both instances as one serial order', async () => {
@@ -92,7 +91,7 @@ describe(`ExpireTime changed through two instances at once (${databaseKind})`, (
           method: 'GET',
           url: pageUrl({ ...logins.mkt, LaunchID: '5001', LaunchAction: '5', ExpireTime: expireTime }),
         });
-        return parser.parse(res.body).RESPONSE;
+        return parseResponse(res.body);
       }),
     );
     answers.forEach((answer, i) => expect({ code: answer.ErrorCode, expireTime: answer.LAUNCH?.ExpireTime }).toEqual({ code: '0', expireTime: wanted[i] }));

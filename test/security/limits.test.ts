@@ -1,16 +1,15 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { XMLParser } from 'fast-xml-parser';
 import { buildTestApp, databaseKind, multipartBody, seedWith, type TestApp } from '../helper.ts';
 import { standardSeed } from '../fixtures/standard-seed.ts';
 import { MAX_QUERY_BYTES } from '../../src/app.ts';
+import { parseResponse } from '../xml.ts';
 
 /**
  * Every input limit and its defined answer, over real HTTP (the request line, header and
  * Content-Length limits live in Node's HTTP parser, which app.inject bypasses).
  */
-const parser = new XMLParser({ parseTagValue: false });
 const CREDENTIALS = 'ManagerLoginName=acme-mkt&ManagerPassword=mkt-pass&LaunchID=5001';
 const PAGE = '/WebAPI/TaskManager.aspx';
 const BODY_BYTES = 1024 * 1024; // max(1 MiB, 4 × OMIS_XML_MAX_BYTES) with the default 256 KiB
@@ -46,7 +45,7 @@ describe(`input limits over HTTP (${databaseKind})`, () => {
         res.once('end', () => {
           const body = Buffer.concat(chunks).toString('utf8');
           const type = String(res.headers['content-type'] ?? '');
-          const code = type.startsWith('text/xml') ? parser.parse(body).RESPONSE?.ErrorCode : undefined;
+          const code = type.startsWith('text/xml') ? parseResponse(body)?.ErrorCode : undefined;
           resolve({ status: res.statusCode!, type, body, code });
         });
       });

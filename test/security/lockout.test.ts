@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { XMLParser } from 'fast-xml-parser';
 import { buildTestApp, databaseKind, pageUrl, seedWith, type TestApp } from '../helper.ts';
 import { logins, standardSeed } from '../fixtures/standard-seed.ts';
 import { LoginLockout, failureKey, pruneForgottenFailures, unlockLogin } from '../../src/auth/lockout.ts';
+import { parseResponse } from '../xml.ts';
 
-const parser = new XMLParser({ parseTagValue: false });
 const THRESHOLD = 3;
 
 describe(`login lockout through the page (${databaseKind})`, () => {
@@ -20,7 +19,7 @@ describe(`login lockout through the page (${databaseKind})`, () => {
 
   async function login(name: string, password: string) {
     const res = await t.app.inject({ method: 'GET', url: pageUrl({ ManagerLoginName: name, ManagerPassword: password, LaunchID: '5001' }) });
-    const xml = parser.parse(res.body).RESPONSE;
+    const xml = parseResponse(res.body);
     return { status: res.statusCode, code: xml.ErrorCode as string, message: xml.ErrorMSG as string, body: res.body };
   }
 
