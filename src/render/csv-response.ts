@@ -175,10 +175,19 @@ export function* csvAnswerLines(response: TaskResponse): Generator<string> {
       yield csvLine(cells);
       continue;
     }
-    const cells = shared.slice();
-    for (const column of own) cells[COLUMN_INDEX.get(column)!] = neutraliseCell(String(row[column] ?? ''));
-    yield csvLine(cells);
+    yield csvLine(cellsOver(shared, row, own));
   }
+}
+
+/**
+ * The cells of a row that shares most of them with the other rows of its kind: `shared` (already
+ * neutralised) with the row's `own` columns set from it, neutralised like any cell. Used for job and
+ * recipient rows here and for the million recipient rows of a report (reports/report-route.ts).
+ */
+export function cellsOver(shared: readonly string[], row: CsvRow, own: readonly CsvColumn[]): string[] {
+  const cells = shared.slice();
+  for (const column of own) cells[COLUMN_INDEX.get(column)!] = neutraliseCell(String(row[column] ?? ''));
+  return cells;
 }
 
 /** The lines of a CSV answer: optional BOM and the header, then one line per row. */

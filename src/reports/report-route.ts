@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config/config.ts';
 import { parseUrlEncoded } from '../request/aspnet-decode.ts';
 import { ParamBag } from '../request/param-bag.ts';
-import { CSV_COLUMNS, csvCells, csvDocument, csvLine, neutraliseCell, type CsvColumn, type CsvRow } from '../render/csv-response.ts';
+import { cellsOver, csvCells, csvDocument, csvLine, type CsvColumn, type CsvRow } from '../render/csv-response.ts';
 import type { Database } from '../db/database.ts';
 import type { JobRow, LaunchRow } from '../tasks/task-store.ts';
 import { jobView, launchView, recordResponse, type ViewSettings } from '../tasks/task-views.ts';
@@ -105,21 +105,12 @@ function reportStream(db: Database, record: { launch: LaunchRow; job: JobRow }, 
   return Readable.from(chunks(), { objectMode: false, encoding: 'utf8' });
 }
 
-const column = (name: CsvColumn) => CSV_COLUMNS.indexOf(name);
-const RECIPIENT_COLUMNS = {
-  email: column('EmailAddress'),
-  sms: column('SMSNumber'),
-  ref: column('ExternRefNum'),
-  status: column('DeliveryStatus'),
-};
+/** What changes from one recipient row of a report to the next: the job's columns are the same throughout. */
+const RECIPIENT_OWN_COLUMNS: readonly CsvColumn[] = ['EmailAddress', 'SMSNumber', 'ExternRefNum', 'DeliveryStatus'];
 
 /** The cells of one recipient's row: the shared ones, and its own four, neutralised like any cell. */
 function recipientCells(baseCells: readonly string[], recipient: RecipientReportRow): string[] {
   const view = recipientView(recipient);
-  const cells = baseCells.slice();
-  cells[RECIPIENT_COLUMNS.email] = neutraliseCell(view.emailAddress);
-  cells[RECIPIENT_COLUMNS.sms] = neutraliseCell(view.smsNumber);
-  cells[RECIPIENT_COLUMNS.ref] = neutraliseCell(view.externRefNum);
-  cells[RECIPIENT_COLUMNS.status] = neutraliseCell(view.deliveryStatus);
-  return cells;
+  const own = { EmailAddress: view.emailAddress, SMSNumber: view.smsNumber, ExternRefNum: view.externRefNum, DeliveryStatus: view.deliveryStatus };
+  return cellsOver(baseCells, own, RECIPIENT_OWN_COLUMNS);
 }

@@ -1,5 +1,5 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildTestApp, databaseKind, pageUrl, seedWith, type TestApp } from '../helper.ts';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { databaseKind, pageUrl, useSeededApp, type TestApp } from '../helper.ts';
 import { logins, standardSeed } from '../fixtures/standard-seed.ts';
 import { observeVerifyTime } from '../../src/auth/password.ts';
 import { setPassword } from '../../src/accounts/account-store.ts';
@@ -25,12 +25,7 @@ describe(`verified-credential cache on the page (${databaseKind})`, () => {
   };
 
   describe('with the default window', () => {
-    let t: TestApp;
-    beforeAll(async () => {
-      t = await buildTestApp({ env: { OMIS_LOCKOUT_THRESHOLD: '3' } });
-      await seedWith(t.db, standardSeed);
-    });
-    afterAll(async () => t?.close());
+    const t = useSeededApp(standardSeed, { env: { OMIS_LOCKOUT_THRESHOLD: '3' } });
     beforeEach(async () => {
       await t.db.exec('DELETE FROM login_failure');
     });
@@ -76,12 +71,7 @@ describe(`verified-credential cache on the page (${databaseKind})`, () => {
   });
 
   describe('with OMIS_AUTH_CACHE_SECONDS=0', () => {
-    let t: TestApp;
-    beforeAll(async () => {
-      t = await buildTestApp({ env: { OMIS_AUTH_CACHE_SECONDS: '0' } });
-      await seedWith(t.db, standardSeed);
-    });
-    afterAll(async () => t?.close());
+    const t = useSeededApp(standardSeed, { env: { OMIS_AUTH_CACHE_SECONDS: '0' } });
 
     it('runs argon2 on every request', async () => {
       for (let i = 0; i < 3; i++) expect((await ask(t, logins.mkt)).ErrorCode).toBe('0');

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, databaseKind, pageUrl, seedWith, type TestApp } from '../helper.ts';
+import { buildTestApp, databaseKind, pageUrl, seedWith, useSeededApp, type TestApp } from '../helper.ts';
 import { logins, standardSeed } from '../fixtures/standard-seed.ts';
 import { listen } from './request-surface-helpers.ts';
 import { parseResponse } from '../xml.ts';
@@ -99,12 +99,7 @@ describe(`response forms over HTTP (${databaseKind})`, () => {
 });
 
 describe(`OMIS_DEFAULT_RETURN_TYPE (${databaseKind})`, () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await buildTestApp({ env: { OMIS_DEFAULT_RETURN_TYPE: 'csv' } });
-    await seedWith(t.db, standardSeed);
-  });
-  afterAll(async () => t?.close());
+  const t = useSeededApp(standardSeed, { env: { OMIS_DEFAULT_RETURN_TYPE: 'csv' } });
 
   it('is the form when the request names none', async () => {
     const res = await t.app.inject({ method: 'GET', url: pageUrl({ ...logins.mkt, LaunchID: '5001' }) });
