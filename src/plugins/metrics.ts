@@ -3,10 +3,11 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { collectProcessMetrics, processRegistry } from '../metrics/process-metrics.ts';
 import '../metrics/task-outcome.ts';
+import { requestReaderOf } from '../tasks/read-batcher.ts';
 
 /**
  * Prometheus metrics at GET /metrics (prom-client): requests to the page by ErrorCode and by action,
- * a latency histogram for every route, argon2 verification time and Node's own metrics (process
+ * a latency histogram for every route, how many requests shared each read statement, argon2 verification time and Node's own metrics (process
  * registry), and on PostgreSQL the connection pool. The page's outcome reaches here through
  * `recordTaskOutcome` (metrics/task-outcome.ts), called where every answer is rendered.
  */
@@ -36,6 +37,14 @@ export default fp(
       gauge('omis_db_pool_waiting', 'Queries waiting for a pool connection', () => pool.waitingCount);
       gauge('omis_db_pool_max', 'Largest size of the PostgreSQL pool', () => pool.options.max ?? 10);
     }
+
+    const readBatches = new Histogram({
+      name: 'omis_db_reads_per_statement',
+      help: "Requests whose reads (account, lockout state, record) shared one database statement",
+      buckets: [1, 2, 4, 8, 16, 32, 64],
+      registers: [registry],
+    });
+    requestReaderOf(app.db).onBatch((size) => readBatches.observe(size));
 
     app.decorateRequest('taskOutcome', undefined);
     app.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {

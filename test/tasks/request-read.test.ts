@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, databaseKind, seedWith, type TestDatabase } from '../helper.ts';
 import { standardSeed } from '../fixtures/standard-seed.ts';
-import { readRequest, type RequestReadKeys } from '../../src/tasks/request-read.ts';
+import { readRequest, readRequests, type RequestReadKeys } from '../../src/tasks/request-read.ts';
 import { findVisibleJob, findVisibleLaunch, listLaunchJobs } from '../../src/tasks/task-store.ts';
 import { failureKey } from '../../src/auth/lockout.ts';
 import { loginKey } from '../../src/accounts/login-key.ts';
@@ -133,5 +133,32 @@ describe(`readRequest: account, lockout state and record in one statement (${dat
     expect((await readRequest(t.db, keys('acme-mkt', { jobId: 9600 }))).launch).toBeUndefined();
     expect((await readRequest(t.db, keys('acme-mkt', { jobId: 9602 }))).launch).toBeUndefined();
     expect((await readRequest(t.db, keys('acme-mkt', { launchId: 5201 }))).jobs!.map((job) => job.job_id)).toEqual([9601]);
+  });
+
+  it('reads many requests in one statement, each exactly as it reads alone, in the order asked', async () => {
+    await t.db.query(`INSERT INTO login_failure (login_key, failures, last_failure_at, locked_until) VALUES ($1, 9, now(), now() + interval '1 minute')`, [
+      failureKey('globex'),
+    ]);
+    const asked: RequestReadKeys[] = [
+      keys('acme-mkt', { launchId: 5001 }),
+      keys('acme', { jobId: 9003 }),
+      keys('nobody', { launchId: 5001 }),
+      keys('acme-mkt'),
+      keys('acme-mkt', { launchId: 5003 }),
+      keys('globex', { jobId: 9101 }),
+      keys('acme', { launchId: 7777 }),
+      keys('ACME-MKT', { jobId: 9002 }),
+      keys('acme-mkt', { launchId: 5001 }),
+    ];
+    const alone = [];
+    for (const key of asked) alone.push(await readRequest(t.db, key));
+    expect(await readRequests(t.db, asked)).toEqual(alone);
+    expect(await readRequests(t.db, [...asked].reverse())).toEqual([...alone].reverse());
+    // The reads really differ from one another, so a mix-up could not pass unnoticed.
+    expect(new Set(alone.map((read) => JSON.stringify(read))).size).toBe(asked.length - 1);
+  });
+
+  it('reads no request at all as no rows', async () => {
+    expect(await readRequests(t.db, [])).toEqual([]);
   });
 });

@@ -1,0 +1,99 @@
+import DataLoader from 'dataloader';
+import type { Database } from '../db/database.ts';
+import { isTransientDatabaseError } from '../db/wait-for-database.ts';
+import { failureKey } from '../auth/lockout.ts';
+import { loginKey } from '../accounts/login-key.ts';
+import type { ParamBag } from '../request/param-bag.ts';
+import { readIntent, type Intent } from './intent.ts';
+import { readRequest, readRequests, type RequestRead, type RequestReadKeys } from './request-read.ts';
+import type { TaskContext } from './task-context.ts';
+
+/**
+ * Requests that arrive together share one statement (issue 6, docs/PERFORMANCE.md "Reads in
+ * batches"). Every read asked for while the event loop handles one round of ready connections goes
+ * to the database as one statement, sent once those connections have all been read (setImmediate):
+ * under load that is several requests per round trip, and a lone request waits for nothing.
+ * Nothing is cached: each request reads the account, its lockout state and its record as they are
+ * when its statement runs, after the request arrived and before it is answered.
+ */
+export const MAX_READS_PER_STATEMENT = 64;
+
+export type BatchListener = (size: number) => void;
+
+export class RequestReader {
+  readonly #loader: DataLoader<RequestReadKeys, RequestRead>;
+  readonly #listeners: BatchListener[] = [];
+
+  constructor(db: Database, maxBatchSize = MAX_READS_PER_STATEMENT) {
+    this.#loader = new DataLoader(
+      (keys) => {
+        for (const listener of this.#listeners) listener(keys.length);
+        return readBatch(db, keys);
+      },
+      { cache: false, maxBatchSize, batchScheduleFn: (dispatch) => setImmediate(dispatch) },
+    );
+  }
+
+  read(keys: RequestReadKeys): Promise<RequestRead> {
+    return this.#loader.load(keys);
+  }
+
+  /** Called with the number of reads of every statement sent (the metrics' batch-size histogram). */
+  onBatch(listener: BatchListener): void {
+    this.#listeners.push(listener);
+  }
+}
+
+/**
+ * One statement for the batch. Should it fail for a reason other than the database being gone,
+ * each read is retried alone, so that whatever one request sent cannot fail the others with it.
+ */
+async function readBatch(db: Database, keys: readonly RequestReadKeys[]): Promise<Array<RequestRead | Error>> {
+  try {
+    return await readRequests(db, keys);
+  } catch (error) {
+    if (keys.length === 1 || isTransientDatabaseError(error)) throw error;
+    return Promise.all(keys.map((key) => readRequest(db, key).catch((failure: unknown) => (failure instanceof Error ? failure : new Error(String(failure))))));
+  }
+}
+
+const readers = new WeakMap<Database, RequestReader>();
+
+/** The one reader of a database: requests batch together only if they share it. */
+export function requestReaderOf(db: Database): RequestReader {
+  let reader = readers.get(db);
+  if (!reader) {
+    reader = new RequestReader(db);
+    readers.set(db, reader);
+  }
+  return reader;
+}
+
+/**
+ * The request's read, when the context has the driver (the app always does). A query's record is
+ * prefetched (its recipients, if asked for, are looked up after authentication); an action locks
+ * what it changes in its own transaction, so for actions only the account and lockout state are read.
+ */
+export async function readForRequest(ctx: TaskContext, login: string, bag: ParamBag): Promise<RequestRead | undefined> {
+  // PostgreSQL text cannot hold NUL; such a login takes the ordinary path, which knows it is unknown.
+  if (!ctx.db || login.includes('\u0000')) return undefined;
+  const keys = { loginKey: loginKey(login), failureKey: failureKey(login), ...prefetchTarget(bag, ctx.config.OMIS_TIMEZONE) };
+  return requestReaderOf(ctx.db).read(keys);
+}
+
+/**
+ * Which record to prefetch: the fields' syntax is read here only to know that. Its errors (112-118)
+ * are reported later by the request's own readIntent, after credentials and licence.
+ */
+function prefetchTarget(bag: ParamBag, timeZone: string): { launchId?: number; jobId?: number } {
+  let intent: Intent;
+  try {
+    intent = readIntent(bag, timeZone);
+  } catch {
+    return {};
+  }
+  if (intent.kind !== 'query') return {};
+  const { jobId, launchId } = intent.target;
+  if (jobId !== undefined) return typeof jobId === 'number' ? { jobId } : {};
+  return typeof launchId === 'number' ? { launchId } : {};
+}
