@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDatabase, databaseKind, seedWith, type TestDatabase } from '../helper.ts';
+import { createTestDatabase, databaseKind, onPostgres, seedWith, type TestDatabase } from '../helper.ts';
+import { openDatabase } from '../../src/db/database.ts';
 import { standardSeed } from '../fixtures/standard-seed.ts';
 import { readRequest, readRequests, type RequestReadKeys } from '../../src/tasks/request-read.ts';
 import { findVisibleJob, findVisibleLaunch, listLaunchJobs } from '../../src/tasks/task-store.ts';
@@ -160,5 +161,20 @@ describe(`readRequest: account, lockout state and record in one statement (${dat
 
   it('reads no request at all as no rows', async () => {
     expect(await readRequests(t.db, [])).toEqual([]);
+  });
+
+  // Planning this statement costs PostgreSQL more than running it: it must not be planned anew each time.
+  it.runIf(onPostgres)('lets PostgreSQL settle on one generic plan for the prepared statement (PostgreSQL)', async () => {
+    const single = await openDatabase({ databaseUrl: t.url, poolSize: 1 });
+    try {
+      for (let run = 0; run < 8; run++) await readRequests(single, [keys('acme-mkt', { launchId: 5001 })]);
+      const [plans] = await single.query<{ generic_plans: string; custom_plans: string }>(
+        `SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE name = 'omis-read-batch'`,
+      );
+      expect(Number(plans!.generic_plans)).toBeGreaterThanOrEqual(3);
+      expect(Number(plans!.custom_plans)).toBeLessThanOrEqual(5);
+    } finally {
+      await single.close();
+    }
   });
 });
