@@ -12,6 +12,7 @@ import { runStartup } from './cases/startup.ts';
  *   --quick                                      shorter runs (a smoke test of the bench itself)
  *   --rounds=N --seconds=S                       throughput: N alternated rounds of S seconds per server
  *   --warmup=S                                   throughput: S seconds of load per server before round 1
+ *   --connections=32,8,1                         throughput: the query case at each of these concurrencies (the target is at 32)
  */
 const { values } = parseArgs({
   options: {
@@ -20,6 +21,7 @@ const { values } = parseArgs({
     rounds: { type: 'string' },
     seconds: { type: 'string' },
     warmup: { type: 'string' },
+    connections: { type: 'string', default: '32' },
   },
 });
 const only = values.only ? new Set(values.only.split(',')) : undefined;
@@ -44,7 +46,9 @@ try {
       { label: 'defaults (LOG_LEVEL=info)', env: { LOG_LEVEL: 'info' } },
       { label: 'LOG_LEVEL=warn', env: { LOG_LEVEL: 'warn' } },
     ];
-    report.push(await runQueryThroughput({ dbUrl: bench.url, rounds, seconds, warmupSeconds, connections: 32, variants }));
+    for (const connections of values.connections.split(',').map(Number)) {
+      report.push(await runQueryThroughput({ dbUrl: bench.url, rounds, seconds, warmupSeconds, connections, variants }));
+    }
   }
   if (wants('launch')) {
     await prepareLargeLaunch(bench.loader);

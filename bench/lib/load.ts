@@ -12,6 +12,8 @@ export interface LoadFigures {
   cpuPerRequest?: number;
   /** CPU of the PostgreSQL processes per request, filled in likewise. */
   postgresCpuPerRequest?: number;
+  /** Requests whose reads shared one statement, on average (the project only, from its /metrics). */
+  readsPerStatement?: number;
 }
 
 export async function load(url: string, options: { connections: number; seconds: number }): Promise<LoadFigures> {

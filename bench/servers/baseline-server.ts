@@ -9,9 +9,10 @@ import { readRequest } from '../../src/tasks/request-read.ts';
  * answers a fixed XML body — the same bytes the project answers for the same request, so that both
  * servers write the same amount. Same pool size as the project's default.
  *
- * With BENCH_STATEMENT=project it runs the project's own single statement instead (account, lockout
- * state, launch, ownership and jobs: src/tasks/request-read.ts, through the project's pool) and
- * nothing else: a reference point that splits the gap into "the statement" and "the rest of the page".
+ * With BENCH_STATEMENT=project it runs the project's own read statement instead (account, lockout
+ * state, launch, ownership and jobs: src/tasks/request-read.ts, through the project's pool), one per
+ * request — the project shares one among the requests that arrive together — and nothing else: a
+ * reference point for what the statement itself costs.
  */
 const url = process.env.BENCH_DB_URL;
 if (!url) throw new Error('BENCH_DB_URL is not set');

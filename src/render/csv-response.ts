@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { streamOf } from './stream-body.ts';
-import type { JobView, LaunchView, TaskResponse } from './task-response.ts';
+import type { JobView, LaunchView, RecipientView, TaskResponse } from './task-response.ts';
 import { wellFormed } from './well-formed.ts';
 
 /**
@@ -91,6 +91,21 @@ function jobRow(response: TaskResponse, launch: LaunchView, job: JobView): CsvRo
   };
 }
 
+function recipientRow(response: TaskResponse, launch: LaunchView, job: JobView, recipient: RecipientView): CsvRow {
+  return {
+    RecordType: 'RECIPIENT',
+    LaunchID: job.launchId,
+    JobID: job.jobId,
+    UserID: launch.userId,
+    CustomerID: response.customerId,
+    JobType: job.jobType,
+    EmailAddress: recipient.emailAddress,
+    SMSNumber: recipient.smsNumber,
+    ExternRefNum: recipient.externRefNum,
+    DeliveryStatus: recipient.deliveryStatus,
+  };
+}
+
 /**
  * The rows of an answer, before cells are neutralised and written. Made one at a time as the
  * writer asks for them: a list of 10,000 rows held until the last is written would outlive V8's
@@ -106,21 +121,7 @@ export function* csvRows(response: TaskResponse): Generator<CsvRow> {
   yield { ...status, ...launchRow(response, launch) };
   for (const job of launch.jobs) {
     yield { ...status, ...jobRow(response, launch, job) };
-    for (const recipient of job.recipients) {
-      yield {
-        ...status,
-        RecordType: 'RECIPIENT',
-        LaunchID: job.launchId,
-        JobID: job.jobId,
-        UserID: launch.userId,
-        CustomerID: response.customerId,
-        JobType: job.jobType,
-        EmailAddress: recipient.emailAddress,
-        SMSNumber: recipient.smsNumber,
-        ExternRefNum: recipient.externRefNum,
-        DeliveryStatus: recipient.deliveryStatus,
-      };
-    }
+    for (const recipient of job.recipients) yield { ...status, ...recipientRow(response, launch, job, recipient) };
   }
 }
 
@@ -152,42 +153,75 @@ export const CSV_HEADER_LINE = csvLine(CSV_COLUMNS);
 const COLUMN_INDEX = new Map(CSV_COLUMNS.map((column, index) => [column, index]));
 
 /**
- * The columns that change from one job row (one recipient row) to the next. The others (ErrorCode,
- * ErrorMSG, RecordType, UserID, CustomerID, and the columns a kind leaves empty) are the same in
- * every row of that kind of one answer, so their cells are neutralised once, not 10,000 times:
- * less garbage per row keeps a large answer's memory down (issue 6, docs/PERFORMANCE.md §3).
+ * The columns that change from one job row (one recipient row) to the next, in column order, and
+ * their values. The others (ErrorCode, ErrorMSG, RecordType, UserID, CustomerID, and the columns a
+ * kind leaves empty) are the same in every row of that kind of one answer: they are neutralised,
+ * quoted and joined once per answer, not 10,000 times, so that a row costs only its own cells —
+ * less garbage per row keeps a large answer's memory down (issue 6, docs/PERFORMANCE.md §3, §8).
  */
-const OWN_COLUMNS: Partial<Record<string, readonly CsvColumn[]>> = {
-  JOB: ['LaunchID', 'JobID', 'JobType', 'STATUS', 'ERRORCODE', 'StatusText', 'ReportPath'],
-  RECIPIENT: ['LaunchID', 'JobID', 'JobType', 'EmailAddress', 'SMSNumber', 'ExternRefNum', 'DeliveryStatus'],
-};
+const JOB_OWN: readonly CsvColumn[] = ['LaunchID', 'JobID', 'JobType', 'STATUS', 'ERRORCODE', 'StatusText', 'ReportPath'];
+const jobOwnValues = (job: JobView) => [job.launchId, job.jobId, job.jobType, job.status, job.errorCode, job.statusText, job.reportPath];
+const RECIPIENT_OWN: readonly CsvColumn[] = ['LaunchID', 'JobID', 'JobType', 'EmailAddress', 'SMSNumber', 'ExternRefNum', 'DeliveryStatus'];
+const recipientOwnValues = (job: JobView, recipient: RecipientView) => [
+  job.launchId,
+  job.jobId,
+  job.jobType,
+  recipient.emailAddress,
+  recipient.smsNumber,
+  recipient.externRefNum,
+  recipient.deliveryStatus,
+];
 
-/** The lines of an answer's rows: csvLine(csvCells(row)) for each row of csvRows, with shared cells made once. */
-export function* csvAnswerLines(response: TaskResponse): Generator<string> {
-  const firstOfKind = new Map<string, readonly string[]>();
-  for (const row of csvRows(response)) {
-    const kind = String(row.RecordType ?? '');
-    const own = OWN_COLUMNS[kind];
-    const shared = firstOfKind.get(kind);
-    if (!own || !shared) {
-      const cells = csvCells(row);
-      if (own) firstOfKind.set(kind, cells);
-      yield csvLine(cells);
-      continue;
-    }
-    yield csvLine(cellsOver(shared, row, own));
-  }
-}
+/** A cell as csvLine writes it: quoted when it holds a quote, a comma, a line break or `|`. */
+const quoteCell = (cell: string) => (NEEDS_QUOTES.test(cell) ? `"${cell.replace(QUOTE, '""')}"` : cell);
 
 /**
- * The cells of a row that shares most of them with the other rows of its kind: `shared` (already
- * neutralised) with the row's `own` columns set from it, neutralised like any cell. Used for job and
- * recipient rows here and for the million recipient rows of a report (reports/report-route.ts).
+ * The line of a row that shares all cells but `own` with `shared` (already neutralised): the text
+ * between the own cells is made once, so a line is its own cells and a few concatenations.
+ * The returned function gives the line of the row whose own columns hold `values` (in column order):
+ * csvLine of `shared` with those cells set, neutralised. Used for the job and recipient rows here
+ * and for the million recipient rows of a report (reports/report-route.ts).
  */
-export function cellsOver(shared: readonly string[], row: CsvRow, own: readonly CsvColumn[]): string[] {
-  const cells = shared.slice();
-  for (const column of own) cells[COLUMN_INDEX.get(column)!] = neutraliseCell(String(row[column] ?? ''));
-  return cells;
+export function lineOver(shared: readonly string[], own: readonly CsvColumn[]): (values: ReadonlyArray<string | number | undefined>) => string {
+  const ownAt = new Set(own.map((column) => COLUMN_INDEX.get(column)!));
+  const segments: string[] = [];
+  let segment = '';
+  for (let i = 0; i < shared.length; i++) {
+    if (i > 0) segment += ',';
+    if (ownAt.has(i)) {
+      segments.push(segment);
+      segment = '';
+    } else {
+      segment += quoteCell(shared[i]!);
+    }
+  }
+  const last = `${segment}\r\n`;
+  return (values) => {
+    let line = segments[0]!;
+    for (let i = 0; i < values.length; i++) line += quoteCell(neutraliseCell(String(values[i] ?? ''))) + (segments[i + 1] ?? last);
+    return values.length === 0 ? last : line;
+  };
+}
+
+/** The lines of an answer's rows: csvLine(csvCells(row)) for each row of csvRows, the shared cells of job and recipient rows made once. */
+export function* csvAnswerLines(response: TaskResponse): Generator<string> {
+  const { launch } = response;
+  if (response.errorCode !== 0 || !launch) {
+    for (const row of csvRows(response)) yield csvLine(csvCells(row));
+    return;
+  }
+  const status = { ErrorCode: response.errorCode, ErrorMSG: response.errorMsg };
+  yield csvLine(csvCells({ ...status, ...launchRow(response, launch) }));
+  let jobLine: ReturnType<typeof lineOver> | undefined;
+  let recipientLine: ReturnType<typeof lineOver> | undefined;
+  for (const job of launch.jobs) {
+    jobLine ??= lineOver(csvCells({ ...status, ...jobRow(response, launch, job) }), JOB_OWN);
+    yield jobLine(jobOwnValues(job));
+    for (const recipient of job.recipients) {
+      recipientLine ??= lineOver(csvCells({ ...status, ...recipientRow(response, launch, job, recipient) }), RECIPIENT_OWN);
+      yield recipientLine(recipientOwnValues(job, recipient));
+    }
+  }
 }
 
 /** The lines of a CSV answer: optional BOM and the header, then one line per row. */

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { writeToString } from 'fast-csv';
 import { describe, expect, it } from 'vitest';
-import { CSV_COLUMNS, csvCells, csvLine, csvRows, neutraliseCell, renderCsv, UTF8_BOM } from '../../src/render/csv-response.ts';
+import { CSV_COLUMNS, csvCells, csvLine, csvRows, lineOver, neutraliseCell, renderCsv, UTF8_BOM } from '../../src/render/csv-response.ts';
 import { errorResponse, launchResponse } from './render-fixtures.ts';
 
 /**
@@ -44,6 +44,27 @@ describe('csvLine', () => {
   it('writes the header line as fast-csv writes headers', async () => {
     const text = await fastCsv([CSV_COLUMNS.map(() => 'x')], [...CSV_COLUMNS]);
     expect(text.startsWith(csvLine(CSV_COLUMNS))).toBe(true);
+  });
+});
+
+describe('lineOver: the line of a row that shares all cells but its own', () => {
+  it('writes csvLine of the shared cells with the own ones set and neutralised, for any cells and any own columns', () => {
+    fc.assert(
+      fc.property(
+        fc.array(cell, { minLength: CSV_COLUMNS.length, maxLength: CSV_COLUMNS.length }),
+        fc.subarray([...CSV_COLUMNS.keys()]),
+        fc.array(fc.oneof(cell, fc.integer({ min: -3, max: 99999 }), fc.constant(undefined)), { minLength: CSV_COLUMNS.length, maxLength: CSV_COLUMNS.length }),
+        (rawShared, ownIndexes, rawValues) => {
+          const shared = rawShared.map(neutraliseCell);
+          const own = ownIndexes.map((index) => CSV_COLUMNS[index]!);
+          const values = ownIndexes.map((_, i) => rawValues[i]);
+          const expected = shared.slice();
+          ownIndexes.forEach((index, i) => (expected[index] = neutraliseCell(String(values[i] ?? ''))));
+          expect(lineOver(shared, own)(values)).toBe(csvLine(expected));
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });
 
