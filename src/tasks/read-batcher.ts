@@ -45,28 +45,11 @@ export class RequestReader {
 }
 
 /**
- * One statement for the batch, carrying each distinct read once: requests that ask for the very
- * same read (same login, same record) in the same turn share its result, which nothing downstream
- * changes. Should the statement fail for a reason other than the database being gone, each read is
- * retried alone, so that whatever one request sent cannot fail the others with it.
+ * One statement for the batch. Should it fail for a reason other than the database being gone,
+ * each read is retried alone, so that whatever one request sent cannot fail the others with it.
+ * (Identical reads are not merged: each request's read is its own, as when requests came alone.)
  */
 async function readBatch(db: Database, keys: readonly RequestReadKeys[]): Promise<Array<RequestRead | Error>> {
-  const slotOf = new Map<string, number>();
-  const distinct: RequestReadKeys[] = [];
-  const slots = keys.map((key) => {
-    const id = JSON.stringify([key.loginKey, key.failureKey, key.launchId ?? null, key.jobId ?? null]);
-    let slot = slotOf.get(id);
-    if (slot === undefined) {
-      slot = distinct.push(key) - 1;
-      slotOf.set(id, slot);
-    }
-    return slot;
-  });
-  const reads = await readDistinct(db, distinct);
-  return slots.map((slot) => reads[slot]!);
-}
-
-async function readDistinct(db: Database, keys: readonly RequestReadKeys[]): Promise<Array<RequestRead | Error>> {
   try {
     return await readRequests(db, keys);
   } catch (error) {

@@ -62,23 +62,6 @@ describe(`RequestReader: the reads of requests that arrive together, in one stat
     expect(reads.map((read) => read.account?.login ?? null)).toEqual(many.map((key) => (key.loginKey === 'nobody' ? null : key.loginKey)));
   });
 
-  it('carries a read once however many requests of the turn ask for exactly it', async () => {
-    const carried: number[] = [];
-    const counting: Database = {
-      ...t.db,
-      pool: undefined,
-      query: async <Row>(sql: string, params?: unknown[]) => {
-        carried.push((params?.[0] as string[]).length);
-        return t.db.query<Row>(sql, params);
-      },
-    };
-    const reader = new RequestReader(counting);
-    const asked = [mix[0]!, mix[1]!, mix[0]!, mix[0]!, mix[1]!, keys('acme-mkt', { jobId: 5001 })];
-    const reads = await Promise.all(asked.map((key) => reader.read(key)));
-    expect(carried).toEqual([3]);
-    expect(reads).toEqual(await Promise.all(asked.map((key) => readRequest(t.db, key))));
-  });
-
   it('retries each read alone when a shared statement fails, so one request cannot fail the others', async () => {
     let statements = 0;
     // A statement fails whenever it carries the poisoned login; everything else reaches the real database.
