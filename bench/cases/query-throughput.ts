@@ -106,7 +106,9 @@ export async function runQueryThroughput(options: ThroughputOptions): Promise<st
     const base = summarise(runs.get(servers[0]!.label)!);
     const rows = servers.map(({ label }, index) => {
       const s = summarise(runs.get(label)!);
-      const vs = index === 0 ? '' : `${fmt.ratio(s.rps / base.rps)} req/s, p99 ${fmt.ratio(s.p99 / base.p99)}`;
+      // autocannon measures latency in whole milliseconds: a baseline p99 of 0 ms has no ratio.
+      const p99 = base.p99 > 0 ? fmt.ratio(s.p99 / base.p99) : `${fmt.ms(s.p99)} vs < 1 ms`;
+      const vs = index === 0 ? '' : `${fmt.ratio(s.rps / base.rps)} req/s, p99 ${p99}`;
       const shared = s.readsPerStatement === undefined ? '1' : s.readsPerStatement.toFixed(1);
       return [label, fmt.int(s.rps), fmt.ms(s.p50), fmt.ms(s.p99), fmt.us(s.cpu), fmt.us(s.pgCpu), shared, vs];
     });
