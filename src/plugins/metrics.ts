@@ -7,8 +7,8 @@ import { requestReaderOf } from '../tasks/read-batcher.ts';
 
 /**
  * Prometheus metrics at GET /metrics (prom-client): requests to the page by ErrorCode and by action,
- * a latency histogram for every route, how many requests shared each read statement, argon2 verification time and Node's own metrics (process
- * registry), and on PostgreSQL the connection pool. The page's outcome reaches here through
+ * a latency histogram for every route, how many requests shared each read statement, argon2
+ * verification time and Node's own metrics (process registry), and on PostgreSQL the connection pool. The page's outcome reaches here through
  * `recordTaskOutcome` (metrics/task-outcome.ts), called where every answer is rendered.
  */
 export default fp(

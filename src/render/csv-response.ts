@@ -183,7 +183,9 @@ const quoteCell = (cell: string) => (NEEDS_QUOTES.test(cell) ? `"${cell.replace(
  * and for the million recipient rows of a report (reports/report-route.ts).
  */
 export function lineOver(shared: readonly string[], own: readonly CsvColumn[]): (values: ReadonlyArray<string | number | undefined>) => string {
-  const ownAt = new Set(own.map((column) => COLUMN_INDEX.get(column)!));
+  const positions = own.map((column) => COLUMN_INDEX.get(column)!);
+  if (positions.some((position, i) => i > 0 && position <= positions[i - 1]!)) throw new Error('lineOver: own columns must be given in column order');
+  const ownAt = new Set(positions);
   const segments: string[] = [];
   let segment = '';
   for (let i = 0; i < shared.length; i++) {
@@ -197,9 +199,9 @@ export function lineOver(shared: readonly string[], own: readonly CsvColumn[]): 
   }
   const last = `${segment}\r\n`;
   return (values) => {
-    let line = segments[0]!;
-    for (let i = 0; i < values.length; i++) line += quoteCell(neutraliseCell(String(values[i] ?? ''))) + (segments[i + 1] ?? last);
-    return values.length === 0 ? last : line;
+    let line = '';
+    for (let i = 0; i < segments.length; i++) line += segments[i]! + quoteCell(neutraliseCell(String(values[i] ?? '')));
+    return line + last;
   };
 }
 

@@ -66,6 +66,10 @@ describe('lineOver: the line of a row that shares all cells but its own', () => 
       { numRuns: 500 },
     );
   });
+
+  it('refuses own columns out of column order (their values would land in the wrong cells)', () => {
+    expect(() => lineOver(CSV_COLUMNS.map(() => ''), ['JobID', 'LaunchID'])).toThrow(/column order/);
+  });
 });
 
 describe('renderCsv written by hand is what fast-csv wrote', () => {
