@@ -63,6 +63,19 @@ describe(`GET /metrics (${databaseKind})`, () => {
     expect(sample(text, 'omis_http_request_duration_seconds_count', { route: 'unmatched', status_code: '404' })).toBe(2);
   });
 
+  it('shows how many requests shared each read statement', async () => {
+    const before = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const [count, sum] = [sample(before, 'omis_db_reads_per_statement_count', {})!, sample(before, 'omis_db_reads_per_statement_sum', {})!];
+    // Three requests sent in one turn share one statement; a fourth, after them, has one of its own.
+    await Promise.all([1, 2, 3].map(() => t.app.inject({ method: 'GET', url: pageUrl({ ...logins.mkt, LaunchID: '5001' }) })));
+    await t.app.inject({ method: 'GET', url: pageUrl({ ...logins.root, JobID: '9001' }) });
+    const text = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(text).toContain('# TYPE omis_db_reads_per_statement histogram');
+    expect(sample(text, 'omis_db_reads_per_statement_count', {})! - count).toBe(2);
+    expect(sample(text, 'omis_db_reads_per_statement_sum', {})! - sum).toBe(4);
+    expect(sample(text, 'omis_db_reads_per_statement_bucket', { le: '2' })).toBeLessThan(sample(text, 'omis_db_reads_per_statement_bucket', { le: '4' })!);
+  });
+
   it.runIf(onPostgres)('shows the PostgreSQL pool', async () => {
     const text = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
     expect(sample(text, 'omis_db_pool_max', {})).toBe(8);
