@@ -33,15 +33,19 @@ export async function handleTaskRequest(ctx: TaskContext, bag: ParamBag, origin:
   try {
     const credentials = requiredFields(bag);
     const guard = { lockout: ctx.lockout, clientIp: origin.clientIp, cache: ctx.credentialCache };
+    // The fields' syntax is read once, here, to know which record to prefetch; its errors (112-118)
+    // are reported in their turn below, after credentials and licence.
+    const syntax = readSyntax(bag, ctx.config.OMIS_TIMEZONE);
     // One round trip for the account, its lockout state and a plain query's record (issue 6).
-    const read = await readForRequest(ctx, credentials.login, bag);
+    const read = await readForRequest(ctx, credentials.login, syntax.intent);
     const caller = await authenticate(ctx.prisma, credentials.login, credentials.password, guard, read);
     const requested = requestedAction(bag);
     if (requested) audited = { caller, requested };
     requireLicence(caller, Licence.taskManager);
     // The points module is a licence of its own; licences are checked before the fields' syntax.
     if (bag.text(Field.jobAction) === String(JobActions.restart)) requireLicence(caller, Licence.points);
-    const intent = readIntent(bag, ctx.config.OMIS_TIMEZONE);
+    if (!syntax.intent) throw syntax.error;
+    const { intent } = syntax;
     const settings = viewSettings(ctx);
     const prefetched = read && (await answerFromRead(ctx.prisma, read, intent, settings));
     if (prefetched) return prefetched;
@@ -50,6 +54,15 @@ export async function handleTaskRequest(ctx: TaskContext, bag: ParamBag, origin:
     if (!isApiError(error)) throw error;
     if (audited) await auditRefusal(ctx, audited.caller, audited.requested, origin, error);
     return errorResponse(error.code, echo, error.field);
+  }
+}
+
+/** The request's intent, or the error its fields' syntax gives (thrown later, in the contract's order). */
+function readSyntax(bag: ParamBag, timeZone: string): { intent: Intent; error?: undefined } | { intent?: undefined; error: unknown } {
+  try {
+    return { intent: readIntent(bag, timeZone) };
+  } catch (error) {
+    return { error };
   }
 }
 

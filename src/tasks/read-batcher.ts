@@ -3,8 +3,7 @@ import type { Database } from '../db/database.ts';
 import { isTransientDatabaseError } from '../db/wait-for-database.ts';
 import { failureKey } from '../auth/lockout.ts';
 import { loginKey } from '../accounts/login-key.ts';
-import type { ParamBag } from '../request/param-bag.ts';
-import { readIntent, type Intent } from './intent.ts';
+import type { Intent } from './intent.ts';
 import { readRequest, readRequests, type RequestRead, type RequestReadKeys } from './request-read.ts';
 import type { TaskContext } from './task-context.ts';
 
@@ -73,27 +72,18 @@ export function requestReaderOf(db: Database): RequestReader {
 /**
  * The request's read, when the context has the driver (the app always does). A query's record is
  * prefetched (its recipients, if asked for, are looked up after authentication); an action locks
- * what it changes in its own transaction, so for actions only the account and lockout state are read.
+ * what it changes in its own transaction, so for actions, and for fields whose syntax is wrong
+ * (`intent` undefined), only the account and lockout state are read.
  */
-export async function readForRequest(ctx: TaskContext, login: string, bag: ParamBag): Promise<RequestRead | undefined> {
+export async function readForRequest(ctx: TaskContext, login: string, intent: Intent | undefined): Promise<RequestRead | undefined> {
   // PostgreSQL text cannot hold NUL; such a login takes the ordinary path, which knows it is unknown.
   if (!ctx.db || login.includes('\u0000')) return undefined;
-  const keys = { loginKey: loginKey(login), failureKey: failureKey(login), ...prefetchTarget(bag, ctx.config.OMIS_TIMEZONE) };
-  return requestReaderOf(ctx.db).read(keys);
+  return requestReaderOf(ctx.db).read({ loginKey: loginKey(login), failureKey: failureKey(login), ...prefetchTarget(intent) });
 }
 
-/**
- * Which record to prefetch: the fields' syntax is read here only to know that. Its errors (112-118)
- * are reported later by the request's own readIntent, after credentials and licence.
- */
-function prefetchTarget(bag: ParamBag, timeZone: string): { launchId?: number; jobId?: number } {
-  let intent: Intent;
-  try {
-    intent = readIntent(bag, timeZone);
-  } catch {
-    return {};
-  }
-  if (intent.kind !== 'query') return {};
+/** Which record to prefetch: a query's launch or job, when its ID is an ID. */
+function prefetchTarget(intent: Intent | undefined): { launchId?: number; jobId?: number } {
+  if (intent?.kind !== 'query') return {};
   const { jobId, launchId } = intent.target;
   if (jobId !== undefined) return typeof jobId === 'number' ? { jobId } : {};
   return typeof launchId === 'number' ? { launchId } : {};
