@@ -59,11 +59,11 @@ const summarise = (list: LoadFigures[]): Summary => ({
 });
 
 export async function runQueryThroughput(options: ThroughputOptions): Promise<string> {
-  const servers: Array<{ label: string; server: ChildServer }> = [];
+  const servers: Array<{ label: string; server: ChildServer; project?: boolean }> = [];
   try {
     for (const variant of options.variants) {
       const server = await startChildServer(variant.label, 'project-server.ts', { DATABASE_URL: options.dbUrl, ...variant.env });
-      servers.push({ label: `project, ${variant.label}`, server });
+      servers.push({ label: `project, ${variant.label}`, server, project: true });
     }
     // The baseline answers the very bytes the project answers.
     const body = await (await fetch(servers[0]!.server.url + queryPath())).text();
@@ -83,10 +83,10 @@ export async function runQueryThroughput(options: ThroughputOptions): Promise<st
     const runs = new Map<string, LoadFigures[]>(servers.map(({ label }) => [label, []]));
     for (const { server } of servers) await load(server.url + queryPath(), { connections: options.connections, seconds: options.warmupSeconds });
     for (let round = 0; round < options.rounds; round++) {
-      for (const { label, server } of servers) {
+      for (const { label, server, project } of servers) {
         const cpuBefore = server.cpuSeconds();
         const postgresBefore = postgresCpuByPid();
-        const statementsBefore = label.startsWith('project') ? await readStatements(server.url) : undefined;
+        const statementsBefore = project ? await readStatements(server.url) : undefined;
         const figures = await load(server.url + queryPath(), { connections: options.connections, seconds: options.seconds });
         figures.cpuPerRequest = (server.cpuSeconds() - cpuBefore) / Math.max(1, figures.requests);
         figures.postgresCpuPerRequest = postgresCpuSince(postgresBefore) / Math.max(1, figures.requests);

@@ -107,9 +107,10 @@ function recipientRow(response: TaskResponse, launch: LaunchView, job: JobView, 
 }
 
 /**
- * The rows of an answer, before cells are neutralised and written. Made one at a time as the
- * writer asks for them: a list of 10,000 rows held until the last is written would outlive V8's
- * young generation, and four such answers at once cost 100 MB (docs/PERFORMANCE.md §3).
+ * The rows of an answer as records, before cells are neutralised and written: the model of the CSV
+ * answer. csvAnswerLines writes an error row from it, and writes job and recipient rows to the same
+ * text without making these objects (a template per kind); the tests compare the two, and the text
+ * with fast-csv's (test/render/csv-line.test.ts).
  */
 export function* csvRows(response: TaskResponse): Generator<CsvRow> {
   const status = { ErrorCode: response.errorCode, ErrorMSG: response.errorMsg };
