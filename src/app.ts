@@ -39,7 +39,7 @@ export function fastifyOptions(config: Config): FastifyServerOptions {
   };
 }
 
-function bodyBytes(config: Config): number {
+export function bodyBytes(config: Config): number {
   // An XmlRequest posted urlencoded can triple in size; keep at least Fastify's usual 1 MiB.
   return Math.max(1024 * 1024, config.OMIS_XML_MAX_BYTES * 4);
 }

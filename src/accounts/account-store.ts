@@ -1,6 +1,6 @@
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import { hashPassword } from '../auth/password.ts';
-import { loginKey } from './login-key.ts';
+import { loginKey } from '../store/login-key.ts';
 
 type Tx = Prisma.TransactionClient | PrismaClient;
 

@@ -1,8 +1,6 @@
-import type { PrismaClient } from '../generated/prisma/client.ts';
 import { ApiError, ErrorCodes } from '../errors/error-codes.ts';
-import { loginKey } from '../accounts/login-key.ts';
 import { burnVerifyTime, verifyPassword } from './password.ts';
-import { failureKey, type LockoutCheck, type LoginLockout } from './lockout.ts';
+import { failureKey, TURN_WAIT_MS, type LoginLockout } from './lockout.ts';
 import type { CredentialCache } from './credential-cache.ts';
 
 /** The manager a request acts as. */
@@ -25,71 +23,62 @@ export interface AccountRow {
   licences: string[];
 }
 
-/**
- * The account row and lockout state when the request already read them, together with its record,
- * in one round trip (tasks/request-read.ts). `locked` is undefined when the login has no failure
- * record, as LoginLockout.check reads it.
- */
+/** What the login's failure record said when the request read it: locked, failing (failures counted), or clean. */
+export type LoginState = 'locked' | 'failing' | undefined;
+
+/** The account row and the login's state, read by the request in one round trip with its record. */
 export interface PreRead {
   account: AccountRow | undefined;
-  locked: boolean | undefined;
+  loginState: LoginState;
 }
 
 export interface AuthGuard {
-  lockout?: LoginLockout | undefined;
-  clientIp?: string;
+  lockout: LoginLockout;
+  clientIp: string;
   /** Verified credentials (auth/credential-cache.ts): argon2 once per window, successes only. */
-  cache?: CredentialCache | undefined;
+  cache: CredentialCache;
 }
 
 /**
  * Checks ManagerLoginName / ManagerPassword. An unknown login and a wrong password get the same
- * answer (100) after the same work (one argon2 verification). The lockout is checked on every
- * request before the password, so a cached success never gets past a lockout.
+ * answer (100) after the same work: a reservation, one argon2 verification, a settlement. A locked
+ * login is answered 101 before anything is checked, a cached success too: the cache spares argon2,
+ * never the lock.
+ *
+ * A password is verified only under a reservation (auth/lockout.ts), which keeps concurrent guesses
+ * within the threshold. A request that finds every place taken waits for a turn; meanwhile another
+ * request may verify the same credential, which it then finds in the cache (a burst of legitimate
+ * requests costs a few verifications, not a 101 each), while guesses end up locked.
  */
-export async function authenticate(
-  prisma: PrismaClient,
-  login: string,
-  password: string,
-  guard?: AuthGuard,
-  preread?: PreRead,
-): Promise<Caller> {
-  // Brute-force lockout (auth/lockout.ts): checked before the password, for known and unknown alike.
-  const check: LockoutCheck | undefined =
-    preread && guard?.lockout
-      ? { key: failureKey(login), locked: preread.locked === true, hadRecord: preread.locked !== undefined }
-      : await guard?.lockout?.check(login);
-  if (check?.locked) throw new ApiError(ErrorCodes.LOCKED_OUT);
-  // PostgreSQL text cannot hold NUL, so no stored login has one: such a login is simply unknown.
-  const rows = preread
-    ? [preread.account]
-    : login.includes('\u0000')
-      ? []
-      : await prisma.$queryRaw<AccountRow[]>`
-    SELECT user_id, login, password_hash, customer_id, root_id, licences
-      FROM account WHERE login_key = ${loginKey(login)}`;
-  const row = rows[0];
-  const ok = row ? await verifyCached(row, password, guard?.cache) : await burnVerifyTime(password);
+export async function authenticate(login: string, password: string, guard: AuthGuard, read: PreRead): Promise<Caller> {
+  if (read.loginState === 'locked') throw new ApiError(ErrorCodes.LOCKED_OUT);
+  const key = failureKey(login);
+  const row = read.account;
+  const deadline = Date.now() + TURN_WAIT_MS;
+  for (let attempt = 0; ; attempt++) {
+    if (row && guard.cache.isVerified(row.user_id, password, row.password_hash)) {
+      // Failures to reset, or a wait during which the login may have been locked: settle it in the database.
+      const mustSettle = read.loginState === 'failing' || attempt > 0;
+      if (mustSettle && !(await guard.lockout.recordSuccess(key, false))) throw new ApiError(ErrorCodes.LOCKED_OUT);
+      return callerOf(row);
+    }
+    const turn = await guard.lockout.reserve(key);
+    if (turn === 'reserved') break;
+    if (turn === 'locked' || Date.now() >= deadline) throw new ApiError(ErrorCodes.LOCKED_OUT);
+    await guard.lockout.nextTurn(key, attempt);
+  }
+  const ok = row ? await verifyPassword(row.password_hash, password) : await burnVerifyTime(password);
   if (!row || !ok) {
-    const locked = check && guard?.lockout ? await guard.lockout.recordFailure(check, guard.clientIp) : false;
+    const locked = await guard.lockout.recordFailure(key, guard.clientIp);
     throw new ApiError(locked ? ErrorCodes.LOCKED_OUT : ErrorCodes.BAD_LOGIN);
   }
-  if (check && guard?.lockout && !(await guard.lockout.recordSuccess(check))) throw new ApiError(ErrorCodes.LOCKED_OUT);
-  return {
-    userId: row.user_id,
-    login: row.login,
-    customerId: row.customer_id,
-    rootId: row.root_id,
-    licences: row.licences,
-  };
+  guard.cache.rememberVerified(row.user_id, password, row.password_hash);
+  if (!(await guard.lockout.recordSuccess(key, true))) throw new ApiError(ErrorCodes.LOCKED_OUT);
+  return callerOf(row);
 }
 
-/** argon2 unless this very (account, password, stored hash) was verified within the cache window. */
-async function verifyCached(row: AccountRow, password: string, cache: CredentialCache | undefined): Promise<boolean> {
-  if (cache?.isVerified(row.user_id, password, row.password_hash)) return true;
-  const ok = await verifyPassword(row.password_hash, password);
-  if (ok) cache?.rememberVerified(row.user_id, password, row.password_hash);
-  return ok;
+function callerOf(row: AccountRow): Caller {
+  return { userId: row.user_id, login: row.login, customerId: row.customer_id, rootId: row.root_id, licences: row.licences };
 }
 
 /** Licences compare case-insensitively, like every value the contract does not call case-sensitive. */

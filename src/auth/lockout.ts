@@ -1,16 +1,23 @@
 import { createHash } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
-import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { Config } from '../config/config.ts';
-import { loginKey } from '../accounts/login-key.ts';
+import { loginKey } from '../store/login-key.ts';
+import type { FailureWrite, LoginFailureStore, StoredFailure } from '../store/login-failures.ts';
 
 /**
- * Brute-force protection (issue 7): failed logins are counted per login name in the `login_failure`
- * table, so that every instance on one database sees the same count. From the THRESHOLD-th failure
- * in a row, the login is locked for 30 s, then 60 s, 120 s … up to MAX seconds; while it is locked every
- * attempt, with the right password too, is answered 101 without being counted. A success resets
- * the count. An unknown login is counted in exactly the same way, so code, message and timing never
- * tell whether a login exists. Time is the database's clock, the one thing all instances share.
+ * Brute-force protection: failed logins are counted per login name, in the database, so that every
+ * instance sees the same count. From the THRESHOLD-th failure in a row the login is locked for
+ * 30 s, then 60 s, 120 s … up to MAX seconds; while it is locked every attempt, the right password
+ * too, is answered 101 without being checked. A success resets the count. An unknown login is
+ * counted in exactly the same way, so code, message and timing never tell whether a login exists.
+ *
+ * The limit holds under any concurrency: a password is checked only after a check has been
+ * *reserved* on the login's record, atomically and before argon2 runs, and a login may have only as
+ * many checks reserved at once as failures it still has before the lock (one after a lockout
+ * ended). So no more than THRESHOLD passwords of a login are ever checked within one lockout
+ * window, however many requests arrive together and through however many instances. Settling a
+ * check (success or failure) releases its reservation. Time is the database's clock, the one clock
+ * every instance shares.
  */
 export interface LockoutPolicy {
   /** Failures in a row that start the first lockout. */
@@ -25,7 +32,23 @@ export const FIRST_LOCKOUT_SECONDS = 30;
 /** A streak of failures is forgotten a day after its last failure (or lockout) ended. */
 export const FORGET_AFTER_MS = 24 * 3600 * 1000;
 
-/** Share of failed logins that also clear out forgotten records (see pruneForgottenFailures). */
+/**
+ * How long a reservation counts. Far longer than a check takes (argon2 ~40 ms, even queued behind
+ * hundreds of others); it only matters for a process that died between reserving and settling.
+ */
+export const RESERVATION_MS = 60_000;
+
+/**
+ * A request that finds every place of its login taken waits for one: a legitimate burst of
+ * requests is then answered from the credential cache once the first checks succeed, while
+ * concurrent guesses end up locked. It waits at most this long, then is answered 101.
+ */
+export const TURN_WAIT_MS = 5_000;
+
+/** How often a waiting request looks again when no check of this instance settles (another instance may hold the places). */
+const TURN_POLL_MS = [20, 50, 100, 200] as const;
+
+/** Share of failed logins that also clear out forgotten records (see LoginLockout.recordFailure). */
 const PRUNE_PROBABILITY = 1 / 256;
 
 /** Longer keys are stored hashed: a btree entry must stay small, and text cannot hold NUL. */
@@ -63,6 +86,13 @@ export function isLocked(record: FailureRecord | undefined, now: Date): boolean 
   return record?.lockedUntil != null && record.lockedUntil.getTime() > now.getTime();
 }
 
+/** No failure yet, or a streak that ended over a day ago: the next failure starts a new streak. */
+function isFresh(record: FailureRecord | undefined, now: Date): boolean {
+  if (!record || record.failures === 0) return true;
+  const streakEnd = Math.max(record.lastFailureAt.getTime(), record.lockedUntil?.getTime() ?? 0);
+  return now.getTime() - streakEnd > FORGET_AFTER_MS;
+}
+
 export type FailureOutcome =
   /** The login was already locked (by a concurrent attempt): not counted, answered 101. */
   | { kind: 'already-locked'; record: FailureRecord }
@@ -72,9 +102,7 @@ export type FailureOutcome =
 /** What one more failed login makes of a login's record (pure; `now` is the database's clock). */
 export function nextFailure(previous: FailureRecord | undefined, now: Date, policy: LockoutPolicy): FailureOutcome {
   if (previous && isLocked(previous, now)) return { kind: 'already-locked', record: previous };
-  const streakEnd = previous ? Math.max(previous.lastFailureAt.getTime(), previous.lockedUntil?.getTime() ?? 0) : 0;
-  const forgotten = !previous || now.getTime() - streakEnd > FORGET_AFTER_MS;
-  const failures = forgotten ? 1 : previous.failures + 1;
+  const failures = isFresh(previous, now) ? 1 : previous!.failures + 1;
   const lockedSeconds = lockoutSeconds(failures, policy);
   return {
     kind: 'counted',
@@ -87,114 +115,123 @@ export function nextFailure(previous: FailureRecord | undefined, now: Date, poli
   };
 }
 
-/** What `check` found, handed back to `recordFailure` / `recordSuccess` of the same attempt. */
-export interface LockoutCheck {
-  key: string;
-  locked: boolean;
-  /** Whether the login had a failure record (a success then has something to reset). */
-  hadRecord: boolean;
+/**
+ * How many password checks of a login may be under way at once: none while it is locked; as many
+ * as failures remain before the lock; one once a lockout has ended (its failure starts the next).
+ */
+export function checksAllowed(record: FailureRecord | undefined, now: Date, policy: LockoutPolicy): number {
+  if (isLocked(record, now)) return 0;
+  if (isFresh(record, now)) return policy.threshold;
+  return Math.max(1, policy.threshold - record!.failures);
 }
 
-interface Row {
-  failures: number;
-  last_failure_at: Date;
-  locked_until: Date | null;
-  now: Date;
+/** Reservations that still count at `now`. */
+export function activeReservations(record: StoredFailure, now: Date): number {
+  return record.pendingUntil !== null && record.pendingUntil.getTime() > now.getTime() ? record.pending : 0;
 }
 
-const toRecord = (row: Row): FailureRecord => ({
-  failures: row.failures,
-  lastFailureAt: row.last_failure_at,
-  lockedUntil: row.locked_until,
-});
+/** A reserved check; the login is locked; or every place is taken by checks under way. */
+export type Turn = 'reserved' | 'locked' | 'busy';
 
-export class LoginLockout {
-  constructor(
-    private readonly prisma: PrismaClient,
-    readonly policy: LockoutPolicy,
-    private readonly log?: FastifyBaseLogger,
-  ) {}
-
-  /** Before the password is looked at: one indexed read, the same for known and unknown logins. */
-  async check(login: string): Promise<LockoutCheck> {
-    const key = failureKey(login);
-    const locked = await this.lockedByKey(key);
-    return { key, locked: locked === true, hadRecord: locked !== undefined };
-  }
-
-  /** undefined when the key has no record. */
-  private async lockedByKey(key: string): Promise<boolean | undefined> {
-    const rows = await this.prisma.$queryRaw<Array<{ locked: boolean }>>`
-      SELECT (locked_until IS NOT NULL AND locked_until > now()) AS locked
-        FROM login_failure WHERE login_key = ${key}`;
-    return rows[0]?.locked;
-  }
-
-  /**
-   * Counts a failed login. True when the login is now locked (this failure started a lockout, or a
-   * concurrent one did first): the attempt is then answered 101. The row is locked FOR UPDATE so
-   * that concurrent failures through any instance count as some serial order would.
-   */
-  async recordFailure(check: LockoutCheck, clientIp?: string): Promise<boolean> {
-    const outcome = await this.prisma.$transaction(async (tx) => {
-      await tx.$executeRaw`
-        INSERT INTO login_failure (login_key, failures, last_failure_at) VALUES (${check.key}, 0, now())
-        ON CONFLICT (login_key) DO NOTHING`;
-      const [row] = await tx.$queryRaw<Row[]>`
-        SELECT failures, last_failure_at, locked_until, now() AS now
-          FROM login_failure WHERE login_key = ${check.key} FOR UPDATE`;
-      // A row inserted just now holds failures = 0, which nextFailure counts from.
-      const result = nextFailure(row!.failures === 0 ? undefined : toRecord(row!), row!.now, this.policy);
-      if (result.kind === 'counted') {
-        await tx.$executeRaw`
-          UPDATE login_failure
-             SET failures = ${result.record.failures}, last_failure_at = ${result.record.lastFailureAt},
-                 locked_until = ${result.record.lockedUntil}
-           WHERE login_key = ${check.key}`;
-      }
-      return result;
-    });
-    if (outcome.kind === 'counted' && outcome.lockedSeconds > 0) {
-      // The key, not the login as typed: it may be hashed, and a typed login may be a password.
-      this.log?.warn(
-        { event: 'login-lockout', loginKey: check.key, failures: outcome.record.failures, lockedSeconds: outcome.lockedSeconds, clientIp },
-        'login locked out after repeated failures',
-      );
-    }
-    // Cheap enough to run now and then on the failure path, rare enough not to matter.
-    if (Math.random() < PRUNE_PROBABILITY) await pruneForgottenFailures(this.prisma).catch(() => 0);
-    return outcome.kind === 'already-locked' || outcome.lockedSeconds > 0;
-  }
-
-  /**
-   * Resets the count after a correct password. False when a concurrent failure locked the login in
-   * the meantime: that success then comes after the lockout, and is answered 101.
-   */
-  async recordSuccess(check: LockoutCheck): Promise<boolean> {
-    if (!check.hadRecord) return true;
-    const deleted = await this.prisma.$executeRaw`
-      DELETE FROM login_failure
-       WHERE login_key = ${check.key} AND (locked_until IS NULL OR locked_until <= now())`;
-    // Nothing deleted: another success reset it first (fine), or a failure locked it meanwhile.
-    return deleted > 0 || (await this.lockedByKey(check.key)) !== true;
-  }
+/** Reserves one check when the login allows another one now (pure). */
+export function reserveCheck(record: StoredFailure, now: Date, policy: LockoutPolicy): FailureWrite & { result: Turn } {
+  if (isLocked(record, now)) return { leave: true, result: 'locked' };
+  const active = activeReservations(record, now);
+  if (active >= checksAllowed(record, now, policy)) return { leave: true, result: 'busy' };
+  return { write: { ...record, pending: active + 1, pendingUntil: new Date(now.getTime() + RESERVATION_MS) }, result: 'reserved' };
 }
 
-/** `omis account unlock LOGIN`: forgets a login's failures. True when there was something to forget. */
-export async function unlockLogin(prisma: PrismaClient, login: string): Promise<boolean> {
-  const deleted = await prisma.$executeRaw`DELETE FROM login_failure WHERE login_key = ${failureKey(login)}`;
-  return deleted > 0;
+/** Releases one reservation, if the check that settles held one. */
+function released(record: StoredFailure, now: Date, reserved: boolean): Pick<StoredFailure, 'pending' | 'pendingUntil'> {
+  const active = activeReservations(record, now);
+  const pending = reserved ? Math.max(0, active - 1) : active;
+  return { pending, pendingUntil: pending > 0 ? record.pendingUntil : null };
+}
+
+/** Settles a failed check: counts it (or not, when a concurrent failure locked the login first). */
+export function settleFailure(record: StoredFailure, now: Date, policy: LockoutPolicy): FailureWrite & { result: FailureOutcome } {
+  const outcome = nextFailure(record.failures === 0 ? undefined : record, now, policy);
+  return { write: { ...record, ...outcome.record, ...released(record, now, true) }, result: outcome };
 }
 
 /**
- * Removes failure records of streaks that are over and forgotten; each distinct failing login name
- * (known or not) leaves a row, so a spray of made-up names would otherwise grow the table forever.
+ * Settles a successful check (`reserved`: it held a reservation; a cached credential holds none).
+ * The count is reset; false when the login was locked by a concurrent failure meanwhile — that
+ * success then comes after the lockout, and is answered 101.
  */
-export async function pruneForgottenFailures(prisma: PrismaClient, limit = 1000): Promise<number> {
-  // The interval is FORGET_AFTER_MS.
-  return prisma.$executeRaw`
-    DELETE FROM login_failure WHERE login_key IN (
-      SELECT login_key FROM login_failure
-       WHERE GREATEST(last_failure_at, COALESCE(locked_until, last_failure_at)) < now() - interval '1 day'
-       LIMIT ${limit})`;
+export function settleSuccess(record: StoredFailure, now: Date, reserved: boolean): FailureWrite & { result: boolean } {
+  const locked = isLocked(record, now);
+  const next = { ...record, failures: locked ? record.failures : 0, ...released(record, now, reserved) };
+  if (next.failures === 0 && next.pending === 0) return { delete: true, result: true };
+  return { write: next, result: !locked };
+}
+
+/** The lockout service: the rules above, applied to the records of LoginFailureStore. */
+export class LoginLockout {
+  /** Requests of this instance waiting for a place, by login key. */
+  readonly #waiting = new Map<string, Set<() => void>>();
+
+  constructor(
+    private readonly store: LoginFailureStore,
+    readonly policy: LockoutPolicy,
+    private readonly log?: Pick<FastifyBaseLogger, 'warn'>,
+  ) {}
+
+  /** Before a password is checked: reserves a place for the check, if the login has one now. */
+  reserve(key: string): Promise<Turn> {
+    return this.store.update(key, (record, now) => reserveCheck(record, now, this.policy));
+  }
+
+  /**
+   * Resolves when a check of this login settles in this instance, or after a short poll interval
+   * (`attempt` makes it longer): then it is worth trying to reserve again.
+   */
+  nextTurn(key: string, attempt: number): Promise<void> {
+    return new Promise((resolve) => {
+      const waiters = this.#waiting.get(key) ?? new Set<() => void>();
+      this.#waiting.set(key, waiters);
+      const wake = () => {
+        clearTimeout(timer);
+        waiters.delete(wake);
+        if (waiters.size === 0 && this.#waiting.get(key) === waiters) this.#waiting.delete(key);
+        resolve();
+      };
+      const timer = setTimeout(wake, TURN_POLL_MS[Math.min(attempt, TURN_POLL_MS.length - 1)]);
+      waiters.add(wake);
+    });
+  }
+
+  #settled(key: string): void {
+    for (const wake of [...(this.#waiting.get(key) ?? [])]) wake();
+  }
+
+  /**
+   * Counts a failed check and releases its reservation. True when the login is now locked (this
+   * failure started a lockout, or a concurrent one did first): the attempt is then answered 101.
+   */
+  async recordFailure(key: string, clientIp?: string): Promise<boolean> {
+    const outcome = await this.store.update(key, (record, now) => settleFailure(record, now, this.policy));
+    this.#settled(key);
+    if (outcome.kind === 'counted' && outcome.lockedSeconds > 0) {
+      // The key, not the login as typed: it may be hashed, and a typed login may be a password.
+      this.log?.warn(
+        { event: 'login-lockout', loginKey: key, failures: outcome.record.failures, lockedSeconds: outcome.lockedSeconds, clientIp },
+        'login locked after repeated failures',
+      );
+    }
+    if (Math.random() < PRUNE_PROBABILITY) await this.store.pruneForgotten(1000).catch(() => 0);
+    return outcome.kind === 'already-locked' || outcome.lockedSeconds > 0;
+  }
+
+  /** Resets the count after a correct password; false when a concurrent failure locked the login meanwhile (101). */
+  async recordSuccess(key: string, reserved: boolean): Promise<boolean> {
+    const ok = await this.store.update(key, (record, now) => settleSuccess(record, now, reserved));
+    if (reserved) this.#settled(key);
+    return ok;
+  }
+
+  /** `omis account unlock LOGIN`: forgets the login's failures. True when there was something to forget. */
+  unlock(login: string): Promise<boolean> {
+    return this.store.clear(failureKey(login));
+  }
 }

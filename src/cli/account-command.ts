@@ -1,6 +1,7 @@
 import { addPoints, createAccount, setPassword } from '../accounts/account-store.ts';
 import { CliError, cliConfig, withDatabase } from './cli-support.ts';
-import { unlockLogin } from '../auth/lockout.ts';
+import { failureKey } from '../auth/lockout.ts';
+import { LoginFailureStore } from '../store/login-failures.ts';
 
 export const ACCOUNT_HELP = `Usage:
   omis account add --login NAME --password PASS --user-id N --customer-id ID
@@ -60,7 +61,7 @@ export async function accountCommand(positionals: string[], values: Record<strin
       const [login] = args;
       if (!login) throw new CliError(`expected LOGIN\n\n${ACCOUNT_HELP}`);
       // Works for any login name, known or not: failures of unknown names are counted too.
-      const unlocked = await withDatabase(config, (db) => unlockLogin(db.prisma, login));
+      const unlocked = await withDatabase(config, (db) => new LoginFailureStore(db).clear(failureKey(login)));
       console.log(unlocked ? `failed logins of ${login} forgotten; it can log in again` : `${login} had no failed logins`);
       return;
     }

@@ -22,6 +22,8 @@ export interface Database {
   query<Row>(sql: string, params?: unknown[]): Promise<Row[]>;
   /** Runs `work` on one dedicated connection (advisory locks are per connection). */
   withConnection<T>(work: (conn: SqlConnection) => Promise<T>): Promise<T>;
+  /** Runs `work` in one transaction on one connection: committed when it resolves, rolled back when it throws. */
+  transaction<T>(work: (tx: SqlConnection) => Promise<T>): Promise<T>;
   /** The pg pool, when on PostgreSQL (metrics, hot-path queries). */
   readonly pool: pg.Pool | undefined;
   close(): Promise<void>;
@@ -93,6 +95,27 @@ function openPostgres(url: string, poolSize: number): Database {
         client.release();
       }
     },
+    async transaction(work) {
+      const client = await pool.connect();
+      let broken: unknown;
+      try {
+        await client.query('BEGIN');
+        const result = await work({
+          exec: async (sql) => {
+            await client.query(sql);
+          },
+          query: async <Row>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as Row[],
+        });
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        // A connection that cannot even roll back is not given back to the pool.
+        await client.query('ROLLBACK').catch((rollbackError: unknown) => (broken = rollbackError));
+        throw error;
+      } finally {
+        client.release(broken instanceof Error ? broken : undefined);
+      }
+    },
     async close() {
       await prisma.$disconnect();
       await pool.end();
@@ -116,6 +139,15 @@ function openPglite(db: PGlite): Database {
     exec: conn.exec,
     query: conn.query,
     withConnection: (work) => work(conn),
+    transaction: (work) =>
+      db.transaction((tx) =>
+        work({
+          exec: async (sql) => {
+            await tx.exec(sql);
+          },
+          query: async <Row>(sql: string, params: unknown[] = []) => (await tx.query(sql, params)).rows as Row[],
+        }),
+      ),
     async close() {
       await prisma.$disconnect();
       if (!db.closed) await db.close();

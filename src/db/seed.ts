@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import { createAccount } from '../accounts/account-store.ts';
-import { loginKey } from '../accounts/login-key.ts';
+import { loginKey } from '../store/login-key.ts';
 import { hashPassword } from '../auth/password.ts';
 import { parseExpireTime } from '../tasks/expire-time.ts';
 import { emailKey, phoneKey, refKey } from '../recipients/recipient-keys.ts';

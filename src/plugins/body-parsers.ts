@@ -4,11 +4,18 @@ import multipart from '@fastify/multipart';
 import { parseUrlEncoded } from '../request/aspnet-decode.ts';
 
 export interface BodyLimits {
-  /** Largest urlencoded body and largest multipart field value. */
+  /** Largest body of any kind, however it arrives (for multipart, counted by request/body-meter.ts). */
   bodyBytes: number;
-  /** Largest uploaded file (the XML request limit). */
+  /** Largest uploaded file and multipart field: the XML request limit, the largest thing the page takes. */
   fileBytes: number;
 }
+
+/**
+ * What the page's forms need, and no more: its fields number about twenty, the largest legitimate
+ * value is an XML request, and the only file it reads is an XmlReqFilePath upload.
+ */
+export const MULTIPART_FIELDS = 64;
+export const MULTIPART_FILES = 4;
 
 /**
  * POST bodies (CONTRACT.md §1): urlencoded with ASP.NET's decoding (the body becomes an ordered list
@@ -26,13 +33,13 @@ export default fp<BodyLimits>(
       throwFileSizeLimit: false,
       limits: {
         fieldNameSize: 200,
-        fieldSize: limits.bodyBytes,
-        fields: 200,
-        // One more than the limit: the reader marks such a file as truncated and answers 103.
+        // One more than the limit: the reader then knows the value (or file) was cut, and refuses it.
+        fieldSize: limits.fileBytes + 1,
+        fields: MULTIPART_FIELDS,
         fileSize: limits.fileBytes + 1,
-        files: 5,
-        parts: 205,
-        headerPairs: 50,
+        files: MULTIPART_FILES,
+        parts: MULTIPART_FIELDS + MULTIPART_FILES,
+        headerPairs: 20,
       },
     });
   },

@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin';
-import type { FastifyError } from 'fastify';
+import type { FastifyError, FastifyReply } from 'fastify';
 import { ErrorCodes } from '../errors/error-codes.ts';
 import { errorResponse } from '../render/task-response.ts';
 import { renderXml } from '../render/xml-response.ts';
@@ -29,12 +29,12 @@ export default fp<TransportLimits>(
       const mark = url.indexOf('?');
       // Node hands the request line over byte for byte (latin1), so length is the byte count.
       if (mark >= 0 && url.length - mark - 1 > limits.queryBytes) {
-        reply.code(414).type('text/plain; charset=utf-8').send(`query string longer than ${limits.queryBytes} bytes`);
+        sendMalformed(reply, 414);
         return;
       }
       const length = Number(request.headers['content-length'] ?? 0);
       if (request.headers['content-type']?.toLowerCase().startsWith('multipart/') && length > limits.bodyBytes) {
-        reply.code(413).type('text/plain; charset=utf-8').send(`request body larger than ${limits.bodyBytes} bytes`);
+        sendMalformed(reply, 413);
         return;
       }
       done();
@@ -43,7 +43,8 @@ export default fp<TransportLimits>(
     app.setErrorHandler((error: FastifyError, request, reply) => {
       const status = error.statusCode ?? 500;
       if (status >= 400 && status < 500) {
-        return reply.code(status).type('text/plain; charset=utf-8').send(oneLine(error.message));
+        request.log.info({ reason: oneLine(error.message), status }, 'malformed request; answering 107');
+        return sendMalformed(reply, status);
       }
       request.log.error({ err: error }, 'unexpected error outside the page; answering 9999');
       return reply.code(503).type('text/xml; charset=utf-8').send(renderXml(errorResponse(ErrorCodes.UNAVAILABLE)));
@@ -51,6 +52,19 @@ export default fp<TransportLimits>(
   },
   { name: 'transport-limits' },
 );
+
+/**
+ * A request the HTTP layer could not take apart: ErrorCode 107 in the contract's XML, with the HTTP
+ * status that says why. The connection is closed: the rest of a body over its limit is not read.
+ */
+export function sendMalformed(reply: FastifyReply, status: number) {
+  return reply
+    .code(status)
+    .header('connection', 'close')
+    .header('cache-control', 'no-store')
+    .type('text/xml; charset=utf-8')
+    .send(renderXml(errorResponse(ErrorCodes.MALFORMED)));
+}
 
 function oneLine(message: string): string {
   return message.split('\n')[0]!.slice(0, 200);

@@ -3,6 +3,7 @@ import type { MultipartFile } from '@fastify/multipart';
 import { parseUrlEncoded } from './aspnet-decode.ts';
 import { ParamBag, type NamedValues } from './param-bag.ts';
 import { Field } from './fields.ts';
+import { BodyOverLimitError, meterBody } from './body-meter.ts';
 
 /**
  * Normalise: every parameter source of a request into one ASP.NET-style bag (CONTRACT.md §2).
@@ -55,12 +56,19 @@ export function rawQueryString(url: string): string {
   return mark < 0 ? '' : url.slice(mark + 1);
 }
 
-export async function collectParams(request: FastifyRequest, fileLimitBytes: number): Promise<CollectedParams> {
+export interface CollectLimits {
+  /** Largest uploaded XML file (and XmlRequest field): OMIS_XML_MAX_BYTES. */
+  fileBytes: number;
+  /** Largest body, however it arrives. */
+  bodyBytes: number;
+}
+
+export async function collectParams(request: FastifyRequest, limits: CollectLimits): Promise<CollectedParams> {
   const bag = new ParamBag([['query', storableText(parseUrlEncoded(rawQueryString(request.raw.url ?? '')))]]);
   const files: UploadedFile[] = [];
   if (request.method === 'POST') {
     if (request.isMultipart()) {
-      bag.add('form', storableText(await readMultipart(request, files, fileLimitBytes)));
+      bag.add('form', storableText(await readMultipart(request, files, limits)));
     } else if (Array.isArray(request.body)) {
       // Set by the urlencoded parser (plugins/body-parsers.ts).
       bag.add('form', storableText(request.body as NamedValues));
@@ -69,12 +77,13 @@ export async function collectParams(request: FastifyRequest, fileLimitBytes: num
   return { bag, files };
 }
 
-async function readMultipart(request: FastifyRequest, files: UploadedFile[], fileLimitBytes: number): Promise<NamedValues> {
+async function readMultipart(request: FastifyRequest, files: UploadedFile[], limits: CollectLimits): Promise<NamedValues> {
   const fields: Array<[string, string]> = [];
   try {
-    await readParts(request, files, fileLimitBytes, fields);
+    await readParts(request, files, limits, fields);
   } catch (error) {
     if (error instanceof TransportError) throw error;
+    if (error instanceof BodyOverLimitError) throw new TransportError(413, error.message);
     // Over a count limit (parts, fields, files: 413) or malformed (a cut-off body, a bad boundary).
     const status = (error as { statusCode?: number }).statusCode;
     const message = (error as Error).message?.split('\n')[0] || 'malformed multipart body';
@@ -83,22 +92,38 @@ async function readMultipart(request: FastifyRequest, files: UploadedFile[], fil
   return fields;
 }
 
-async function readParts(request: FastifyRequest, files: UploadedFile[], fileLimitBytes: number, fields: Array<[string, string]>) {
-  for await (const part of request.parts()) {
-    if (part.type === 'file') {
-      if (part.fieldname.toLowerCase() === Field.xmlReqFilePath.toLowerCase()) {
-        files.push(await readFilePart(part, fileLimitBytes));
+async function readParts(request: FastifyRequest, files: UploadedFile[], limits: CollectLimits, fields: Array<[string, string]>) {
+  const parts = request.parts()[Symbol.asyncIterator]();
+  // The first next() pipes the body into the multipart parser; only then may the meter listen.
+  let next = parts.next();
+  const meter = meterBody(request.raw, limits.bodyBytes);
+  try {
+    for (;;) {
+      const step = await Promise.race([next, meter.exceeded]);
+      if (step.done) return;
+      const part = step.value;
+      if (part.type === 'file') {
+        if (part.fieldname.toLowerCase() === Field.xmlReqFilePath.toLowerCase()) {
+          files.push(await Promise.race([readFilePart(part, limits.fileBytes), meter.exceeded]));
+        } else {
+          // Files only matter as XmlReqFilePath; anything else is read past (within the body limit) and forgotten.
+          part.file.resume();
+          await Promise.race([new Promise<void>((resolve) => part.file.once('end', resolve).once('error', () => resolve())), meter.exceeded]);
+        }
       } else {
-        // Files only matter as XmlReqFilePath; anything else is read past and forgotten.
-        part.file.resume();
-        await new Promise<void>((resolve) => part.file.once('end', resolve).once('error', () => resolve()));
+        // An XmlRequest cut at its limit goes on, to be refused as an XML request over the limit (103).
+        const isXml = part.fieldname.toLowerCase() === Field.xmlRequest.toLowerCase();
+        if (part.fieldnameTruncated || (part.valueTruncated && !isXml)) {
+          throw new TransportError(413, `multipart field ${part.fieldname.slice(0, 64)} is too large`);
+        }
+        fields.push([part.fieldname, typeof part.value === 'string' ? part.value : String(part.value)]);
       }
-      continue;
+      next = parts.next();
     }
-    if (part.valueTruncated || part.fieldnameTruncated) {
-      throw new TransportError(413, `multipart field ${part.fieldname.slice(0, 64)} is too large`);
-    }
-    fields.push([part.fieldname, typeof part.value === 'string' ? part.value : String(part.value)]);
+  } finally {
+    meter.stop();
+    // A part still being read when the limit was passed settles when the request closes; nobody waits for it.
+    next.catch(() => {});
   }
 }
 

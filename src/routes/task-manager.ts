@@ -2,6 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config/config.ts';
 import { ApiError, ErrorCodes, isApiError } from '../errors/error-codes.ts';
 import { collectParams, TransportError } from '../request/collect-params.ts';
+import { bodyBytes } from '../app.ts';
+import { sendMalformed } from '../plugins/transport-limits.ts';
 import { ParamBag } from '../request/param-bag.ts';
 import { Field } from '../request/fields.ts';
 import { errorResponse, type TaskResponse } from '../render/task-response.ts';
@@ -12,6 +14,7 @@ import { sendTaskResponse } from '../render/send-response.ts';
 import { handleTaskRequest } from '../tasks/handle-task-request.ts';
 import type { TaskContext } from '../tasks/task-context.ts';
 import { LoginLockout, lockoutPolicy } from '../auth/lockout.ts';
+import { LoginFailureStore } from '../store/login-failures.ts';
 import { CredentialCache } from '../auth/credential-cache.ts';
 import { ReportPathCache } from '../reports/report-path-cache.ts';
 import { describeDatabaseError, isTransientDatabaseError } from '../db/wait-for-database.ts';
@@ -31,7 +34,7 @@ export default async function taskManagerRoute(app: FastifyInstance, { config }:
     prisma: app.db.prisma,
     config,
     secret: app.signingSecret,
-    lockout: new LoginLockout(app.db.prisma, lockoutPolicy(config), app.log),
+    lockout: new LoginLockout(new LoginFailureStore(app.db), lockoutPolicy(config), app.log),
     credentialCache: new CredentialCache({ windowMs: config.OMIS_AUTH_CACHE_SECONDS * 1000, maxEntries: config.OMIS_AUTH_CACHE_SIZE }),
     db: app.db,
     reportPaths: new ReportPathCache(app.signingSecret, config.OMIS_REPORT_LINK_SECONDS),
@@ -53,7 +56,7 @@ export default async function taskManagerRoute(app: FastifyInstance, { config }:
       let redirects: RedirectTargets | undefined;
       let response: TaskResponse;
       try {
-        const collected = await collectParams(request, config.OMIS_XML_MAX_BYTES);
+        const collected = await collectParams(request, { fileBytes: config.OMIS_XML_MAX_BYTES, bodyBytes: bodyBytes(config) });
         bag = collected.bag;
         if (!config.OMIS_ALLOWED_METHODS.includes(request.method as 'GET' | 'POST')) {
           throw new ApiError(ErrorCodes.METHOD_NOT_ALLOWED);
@@ -63,7 +66,10 @@ export default async function taskManagerRoute(app: FastifyInstance, { config }:
         redirects = checkRedirects(bag, config.OMIS_REDIRECT_HOSTS);
         response = await handleTaskRequest(ctx, bag, { clientIp: request.ip });
       } catch (error) {
-        if (error instanceof TransportError) return reply.code(error.statusCode).type('text/plain; charset=utf-8').send(error.message);
+        if (error instanceof TransportError) {
+          request.log.info({ reason: error.message, status: error.statusCode }, 'malformed request; answering 107');
+          return sendMalformed(reply, error.statusCode);
+        }
         if (error instanceof XmlReqUrlError) request.log.info({ reason: error.reason }, 'XmlReqUrl refused (104)');
         if (isApiError(error)) {
           const echo = { launchId: bag.text(Field.launchId), jobId: bag.text(Field.jobId) };

@@ -38,7 +38,7 @@ export async function handleTaskRequest(ctx: TaskContext, bag: ParamBag, origin:
     const syntax = readSyntax(bag, ctx.config.OMIS_TIMEZONE);
     // One round trip for the account, its lockout state and a plain query's record (issue 6).
     const read = await readForRequest(ctx, credentials.login, syntax.intent);
-    const caller = await authenticate(ctx.prisma, credentials.login, credentials.password, guard, read);
+    const caller = await authenticate(credentials.login, credentials.password, guard, read);
     const requested = requestedAction(bag);
     if (requested) audited = { caller, requested };
     requireLicence(caller, Licence.taskManager);
@@ -47,7 +47,7 @@ export async function handleTaskRequest(ctx: TaskContext, bag: ParamBag, origin:
     if (!syntax.intent) throw syntax.error;
     const { intent } = syntax;
     const settings = viewSettings(ctx);
-    const prefetched = read && (await answerFromRead(ctx.prisma, read, intent, settings));
+    const prefetched = await answerFromRead(ctx.prisma, read, intent, settings);
     if (prefetched) return prefetched;
     return await execute(ctx, caller, intent, origin, requested, settings);
   } catch (error) {

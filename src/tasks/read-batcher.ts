@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { Database } from '../db/database.ts';
 import { isTransientDatabaseError } from '../db/wait-for-database.ts';
 import { failureKey } from '../auth/lockout.ts';
-import { loginKey } from '../accounts/login-key.ts';
+import { loginKey } from '../store/login-key.ts';
 import type { Intent } from './intent.ts';
 import { readRequest, readRequests, type RequestRead, type RequestReadKeys } from './request-read.ts';
 import type { TaskContext } from './task-context.ts';
@@ -75,9 +75,9 @@ export function requestReaderOf(db: Database): RequestReader {
  * what it changes in its own transaction, so for actions, and for fields whose syntax is wrong
  * (`intent` undefined), only the account and lockout state are read.
  */
-export async function readForRequest(ctx: TaskContext, login: string, intent: Intent | undefined): Promise<RequestRead | undefined> {
-  // PostgreSQL text cannot hold NUL; such a login takes the ordinary path, which knows it is unknown.
-  if (!ctx.db || login.includes('\u0000')) return undefined;
+export async function readForRequest(ctx: TaskContext, login: string, intent: Intent | undefined): Promise<RequestRead> {
+  // PostgreSQL text cannot hold NUL: no account has such a login (its lockout is still kept, under a hashed key).
+  if (login.includes('\u0000')) return { prefetched: {}, account: undefined, loginState: undefined };
   return requestReaderOf(ctx.db).read({ loginKey: loginKey(login), failureKey: failureKey(login), ...prefetchTarget(intent) });
 }
 

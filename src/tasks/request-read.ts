@@ -1,5 +1,5 @@
 import type { Database } from '../db/database.ts';
-import type { AccountRow } from '../auth/authenticate.ts';
+import type { AccountRow, LoginState } from '../auth/authenticate.ts';
 import type { TaskResponse } from '../render/task-response.ts';
 import type { Intent } from './intent.ts';
 import { checkJobTarget, jobAnswer, launchAnswer } from './query-task.ts';
@@ -33,8 +33,8 @@ export interface RequestRead {
   /** The record this read looked for (none: account and lockout state only). */
   prefetched: { launchId?: number; jobId?: number };
   account: AccountRow | undefined;
-  /** undefined: the login has no failure record; else whether it is locked now. */
-  locked: boolean | undefined;
+  /** The login's failure record: locked now, failing (failures counted), or nothing to say. */
+  loginState: LoginState;
   /** Present when a record was asked for and is visible to the account. */
   launch?: LaunchRow | undefined;
   jobs?: JobRow[] | undefined;
@@ -57,7 +57,8 @@ const JOB_ARRAY = `json_build_array(j.job_id, j.launch_id, j.job_type, j.status,
 const READ_BATCH = `
   SELECT json_build_array(
            a.user_id, a.login, a.password_hash, a.customer_id, a.root_id, a.licences,
-           (SELECT f.locked_until IS NOT NULL AND f.locked_until > now() FROM login_failure f WHERE f.login_key = k.failure_key),
+           (SELECT CASE WHEN f.locked_until > now() THEN 'locked' WHEN f.failures > 0 THEN 'failing' END
+              FROM login_failure f WHERE f.login_key = k.failure_key),
            r.record) AS read
     FROM unnest((SELECT $1::text[]), (SELECT $2::text[]), (SELECT $3::int[]), (SELECT $4::int[])) WITH ORDINALITY AS k (login_key, failure_key, launch_id, job_id, i)
     LEFT JOIN account a ON a.login_key = k.login_key
@@ -78,7 +79,7 @@ const READ_BATCH = `
 
 type JobTuple = [number, number, string, number, number, number, number, boolean];
 type RecordTuple = [number, number, string, string, number, number, number, string | null, JobTuple[]];
-type ReadTuple = [number | null, string | null, string | null, string | null, number | null, string[] | null, boolean | null, RecordTuple | null];
+type ReadTuple = [number | null, string | null, string | null, string | null, number | null, string[] | null, 'locked' | 'failing' | null, RecordTuple | null];
 
 function toJob(tuple: JobTuple): JobRow {
   const [job_id, launch_id, job_type, status, error_code, cost, points_charged, paused_by_launch] = tuple;
@@ -86,11 +87,11 @@ function toJob(tuple: JobTuple): JobRow {
 }
 
 function toRead(keys: RequestReadKeys, tuple: ReadTuple): RequestRead {
-  const [user_id, login, password_hash, customer_id, root_id, licences, locked, record] = tuple;
+  const [user_id, login, password_hash, customer_id, root_id, licences, loginState, record] = tuple;
   const account: AccountRow | undefined =
     user_id === null ? undefined : { user_id, login: login!, password_hash: password_hash!, customer_id: customer_id!, root_id: root_id!, licences: licences! };
   const prefetched = keys.jobId !== undefined ? { jobId: keys.jobId } : keys.launchId !== undefined ? { launchId: keys.launchId } : {};
-  const read: RequestRead = { prefetched, account, locked: locked ?? undefined };
+  const read: RequestRead = { prefetched, account, loginState: loginState ?? undefined };
   if (record) {
     const [launch_id, owner_id, owner_customer_id, name, status, error_code, launch_count, expire_time, jobs] = record;
     read.launch = { launch_id, owner_id, customer_id: owner_customer_id, name, status, error_code, launch_count, expire_time: expire_time === null ? null : new Date(expire_time) };

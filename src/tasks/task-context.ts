@@ -13,12 +13,12 @@ export interface TaskContext {
   config: Config;
   /** The signing secret (OMIS_SECRET, or the one generated and kept in the database). */
   secret: string;
-  /** Brute-force lockout of logins (auth/lockout.ts); absent, failures are not counted. */
-  lockout?: LoginLockout | undefined;
-  /** Verified credentials (auth/credential-cache.ts); absent, argon2 runs on every request. */
-  credentialCache?: CredentialCache | undefined;
+  /** Brute-force lockout of logins (auth/lockout.ts). */
+  lockout: LoginLockout;
+  /** Verified credentials (auth/credential-cache.ts). */
+  credentialCache: CredentialCache;
   /** The driver beside Prisma, for the hot path's single round trip (tasks/request-read.ts). */
-  db?: Database | undefined;
+  db: Database;
   /** Report links signed once per job per window (reports/report-path-cache.ts). */
   reportPaths?: ReportPathCache | undefined;
 }

@@ -7,7 +7,8 @@ import { withDatabaseName } from '../global-setup.ts';
 import { logins, standardSeed } from '../fixtures/standard-seed.ts';
 import { openDatabase, type Database } from '../../src/db/database.ts';
 import { migrate, readMigrations } from '../../src/db/migrate.ts';
-import { unlockLogin } from '../../src/auth/lockout.ts';
+import { failureKey } from '../../src/auth/lockout.ts';
+import { LoginFailureStore } from '../../src/store/login-failures.ts';
 import { parseResponse } from '../xml.ts';
 
 /**
@@ -67,7 +68,7 @@ describe(`lockouts shared by two instances (${databaseKind})`, () => {
   it('an unlock (omis account unlock) through the database frees the login on both', async () => {
     await two.database.db.exec('DELETE FROM login_failure');
     for (let i = 0; i < THRESHOLD; i++) await attempt(two.second, 'wrong');
-    expect(await unlockLogin(two.database.db.prisma, 'acme-mkt')).toBe(true);
+    expect(await new LoginFailureStore(two.database.db).clear(failureKey('acme-mkt'))).toBe(true);
     expect(await attempt(two.first, logins.mkt.ManagerPassword)).toBe('0');
     expect(await attempt(two.second, logins.mkt.ManagerPassword)).toBe('0');
   });

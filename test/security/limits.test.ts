@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, databaseKind, multipartBody, seedWith, type TestApp } from '../helper.ts';
 import { standardSeed } from '../fixtures/standard-seed.ts';
 import { MAX_QUERY_BYTES } from '../../src/app.ts';
+import { MULTIPART_FIELDS, MULTIPART_FILES } from '../../src/plugins/body-parsers.ts';
 import { parseResponse } from '../xml.ts';
 
 /**
@@ -82,9 +83,9 @@ describe(`input limits over HTTP (${databaseKind})`, () => {
       expect(await send({ path: `${PAGE}?XmlRequest=${encodeURIComponent(xml)}` })).toMatchObject({ status: 200, code: '0' });
     });
 
-    it('answers 414 with a one-line reason one byte over 64 KiB', async () => {
+    it('answers 414 with ErrorCode 107 one byte over 64 KiB', async () => {
       const answer = await send({ path: `${PAGE}?${padded(CREDENTIALS, MAX_QUERY_BYTES + 1)}` });
-      expect(answer).toMatchObject({ status: 414, type: 'text/plain; charset=utf-8', body: 'query string longer than 65536 bytes' });
+      expect(answer).toMatchObject({ status: 414, type: 'text/xml; charset=utf-8', code: '107' });
     });
 
     it('answers 431 when the request line alone exceeds the header limit', async () => {
@@ -113,16 +114,15 @@ describe(`input limits over HTTP (${databaseKind})`, () => {
       expect(await send(form(padded(CREDENTIALS, BODY_BYTES)))).toMatchObject({ status: 200, code: '0' });
     });
 
-    it('answers 413 with a one-line reason one byte over it', async () => {
+    it('answers 413 with ErrorCode 107 one byte over it', async () => {
       const answer = await send(form(padded(CREDENTIALS, BODY_BYTES + 1)));
-      expect(answer).toMatchObject({ status: 413, type: 'text/plain; charset=utf-8' });
-      expect(answer.body).not.toMatch(/\n|at /);
+      expect(answer).toMatchObject({ status: 413, type: 'text/xml; charset=utf-8', code: '107' });
     });
 
     it('answers 413 for a chunked body that grows over the limit', async () => {
       const chunks = [Buffer.from(`${CREDENTIALS}&Pad=`), ...Array.from({ length: 20 }, () => Buffer.alloc(64 * 1024, 'x'))];
       const answer = await send({ method: 'POST', path: PAGE, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: chunks });
-      expect(answer.status).toBe(413);
+      expect(answer).toMatchObject({ status: 413, code: '107' });
     });
 
     it('copes with a hundred thousand parameters', async () => {
@@ -159,33 +159,52 @@ describe(`input limits over HTTP (${databaseKind})`, () => {
     const post = (payload: Buffer, headers: Record<string, string>) =>
       send({ method: 'POST', path: PAGE, headers: { ...headers, 'content-length': payload.length }, body: payload });
 
-    it('accepts 200 fields', async () => {
-      const fields = [...credentialFields, ...Array.from({ length: 197 }, (_, i): [string, string] => [`F${i}`, 'v'])];
+    const chunked = (payload: Buffer) => Array.from({ length: Math.ceil(payload.length / 65536) }, (_, i) => payload.subarray(i * 65536, (i + 1) * 65536));
+
+    it(`accepts ${MULTIPART_FIELDS} fields`, async () => {
+      const fields = [...credentialFields, ...Array.from({ length: MULTIPART_FIELDS - 3 }, (_, i): [string, string] => [`F${i}`, 'v'])];
       const { payload, headers } = multipartBody(fields);
       expect(await post(payload, headers)).toMatchObject({ status: 200, code: '0' });
     });
 
-    it('answers 413 for 201 fields', async () => {
-      const fields = [...credentialFields, ...Array.from({ length: 198 }, (_, i): [string, string] => [`F${i}`, 'v'])];
+    it(`answers 413 with ErrorCode 107 for ${MULTIPART_FIELDS + 1} fields`, async () => {
+      const fields = [...credentialFields, ...Array.from({ length: MULTIPART_FIELDS - 2 }, (_, i): [string, string] => [`F${i}`, 'v'])];
       const { payload, headers } = multipartBody(fields);
-      expect(await post(payload, headers)).toMatchObject({ status: 413, type: 'text/plain; charset=utf-8' });
+      expect(await post(payload, headers)).toMatchObject({ status: 413, type: 'text/xml; charset=utf-8', code: '107' });
     });
 
-    it('answers 413 for more than 5 files', async () => {
-      const files = Array.from({ length: 6 }, (_, i) => ({ field: `Attachment${i}`, name: `a${i}.txt`, content: 'x' }));
+    it(`answers 413 for more than ${MULTIPART_FILES} files`, async () => {
+      const files = Array.from({ length: MULTIPART_FILES + 1 }, (_, i) => ({ field: `Attachment${i}`, name: `a${i}.txt`, content: 'x' }));
       const { payload, headers } = multipartBody(credentialFields, files);
-      expect((await post(payload, headers)).status).toBe(413);
+      expect(await post(payload, headers)).toMatchObject({ status: 413, code: '107' });
     });
 
     it('answers 413 before reading a body whose Content-Length is over the limit', async () => {
       const { payload, headers } = multipartBody(credentialFields, [{ field: 'Other', name: 'big.bin', content: Buffer.alloc(BODY_BYTES, 1) }]);
-      expect(await post(payload, headers)).toMatchObject({ status: 413, body: `request body larger than ${BODY_BYTES} bytes` });
+      expect(await post(payload, headers)).toMatchObject({ status: 413, code: '107' });
     });
 
-    it('answers 413 for a chunked multipart field over the limit', async () => {
-      const { payload, headers } = multipartBody([...credentialFields, ['Big', 'y'.repeat(BODY_BYTES + 10)]]);
-      const chunks = Array.from({ length: Math.ceil(payload.length / 65536) }, (_, i) => payload.subarray(i * 65536, (i + 1) * 65536));
-      expect((await send({ method: 'POST', path: PAGE, headers, body: chunks })).status).toBe(413);
+    it('answers 413 for a chunked multipart field larger than the largest XML request', async () => {
+      const { payload, headers } = multipartBody([...credentialFields, ['Big', 'y'.repeat(XML_MAX + 10)]]);
+      expect(await send({ method: 'POST', path: PAGE, headers, body: chunked(payload) })).toMatchObject({ status: 413, code: '107' });
+    });
+
+    it('answers 413 for a chunked body of fields each within its limit but over the total', async () => {
+      const fields = Array.from({ length: 20 }, (_, i): [string, string] => [`F${i}`, 'z'.repeat(XML_MAX - 100)]);
+      const { payload, headers } = multipartBody([...credentialFields, ...fields]);
+      expect(payload.length).toBeGreaterThan(BODY_BYTES * 4);
+      expect(await send({ method: 'POST', path: PAGE, headers, body: chunked(payload) })).toMatchObject({ status: 413, code: '107' });
+    });
+
+    it('answers 413 for a chunked upload of another file over the total', async () => {
+      const { payload, headers } = multipartBody(credentialFields, [{ field: 'Photo', name: 'p.jpg', content: Buffer.alloc(BODY_BYTES * 2, 7), type: 'image/jpeg' }]);
+      expect(await send({ method: 'POST', path: PAGE, headers, body: chunked(payload) })).toMatchObject({ status: 413, code: '107' });
+    });
+
+    it('still answers 103 for an XmlRequest field over OMIS_XML_MAX_BYTES (not 107)', async () => {
+      const xml = `<REQUEST><ManagerLoginName>acme-mkt</ManagerLoginName><Note>${'n'.repeat(XML_MAX)}</Note></REQUEST>`;
+      const { payload, headers } = multipartBody([['XmlRequest', xml]]);
+      expect(await post(payload, headers)).toMatchObject({ status: 200, code: '103' });
     });
 
     it('ignores a file that is not XmlReqFilePath, within the limits', async () => {
@@ -196,12 +215,12 @@ describe(`input limits over HTTP (${databaseKind})`, () => {
     it('answers 400 for a body cut off in the middle of a part', async () => {
       const { payload, headers } = multipartBody(credentialFields);
       const cut = payload.subarray(0, payload.length - 30);
-      expect(await post(cut, headers)).toMatchObject({ status: 400, type: 'text/plain; charset=utf-8' });
+      expect(await post(cut, headers)).toMatchObject({ status: 400, type: 'text/xml; charset=utf-8', code: '107' });
     });
 
     it('answers 400 for multipart without a boundary', async () => {
       const body = Buffer.from('ManagerLoginName=acme-mkt');
-      expect((await post(body, { 'content-type': 'multipart/form-data' })).status).toBe(400);
+      expect(await post(body, { 'content-type': 'multipart/form-data' })).toMatchObject({ status: 400, code: '107' });
     });
   });
 

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
+  RESERVATION_MS,
+  checksAllowed,
+  reserveCheck,
+  settleFailure,
+  settleSuccess,
   FORGET_AFTER_MS,
   failureKey,
   isLocked,
@@ -8,6 +13,7 @@ import {
   nextFailure,
   type FailureRecord,
 } from '../../src/auth/lockout.ts';
+import type { StoredFailure } from '../../src/store/login-failures.ts';
 import { configWith } from '../../src/config/config.ts';
 
 const policy = { threshold: 3, maxSeconds: 600 };
@@ -102,5 +108,68 @@ describe('failureKey', () => {
     expect(failureKey(long.toUpperCase())).toBe(failureKey(long));
     expect(failureKey('a\u0000b')).toMatch(/^sha256:/);
     expect(failureKey('x'.repeat(128))).toBe('x'.repeat(128));
+  });
+});
+
+describe('checksAllowed: how many passwords of a login may be checked at once', () => {
+  const record = (failures: number, lockedUntil: Date | null = null, lastFailureAt = t0): FailureRecord => ({ failures, lastFailureAt, lockedUntil });
+  it.each([
+    ['no record', undefined, 3],
+    ['a record without failures (reservations only)', record(0), 3],
+    ['one failure', record(1), 2],
+    ['two failures', record(2), 1],
+    ['locked', record(3, at(30_000)), 0],
+    ['a lockout that ended', record(3, at(-1)), 1],
+    ['many failures, lock ended', record(9, at(-1)), 1],
+    ['a streak forgotten a day later', record(9, at(-FORGET_AFTER_MS - 1), at(-FORGET_AFTER_MS - 2)), 3],
+  ])('%s → %s', (_label, given, allowed) => {
+    expect(checksAllowed(given, t0, policy)).toBe(allowed);
+  });
+});
+
+describe('reserving and settling checks', () => {
+  const stored = (over: Partial<StoredFailure> = {}): StoredFailure => ({
+    failures: 0,
+    lastFailureAt: t0,
+    lockedUntil: null,
+    pending: 0,
+    pendingUntil: null,
+    ...over,
+  });
+  const lease = at(RESERVATION_MS);
+
+  it.each([
+    ['a clean record', stored(), { write: stored({ pending: 1, pendingUntil: lease }), result: 'reserved' }],
+    ['places left', stored({ failures: 1, pending: 1, pendingUntil: at(10) }), { write: stored({ failures: 1, pending: 2, pendingUntil: lease }), result: 'reserved' }],
+    ['every place taken', stored({ failures: 1, pending: 2, pendingUntil: at(10) }), { leave: true, result: 'busy' }],
+    ['expired reservations do not count', stored({ failures: 1, pending: 2, pendingUntil: t0 }), { write: stored({ failures: 1, pending: 1, pendingUntil: lease }), result: 'reserved' }],
+    ['locked', stored({ failures: 3, lockedUntil: at(1) }), { leave: true, result: 'locked' }],
+  ])('reserveCheck on %s', (_label, record, expected) => {
+    expect(reserveCheck(record, t0, policy)).toEqual(expected);
+  });
+
+  it('a failure counts and frees its place; the threshold-th locks', () => {
+    expect(settleFailure(stored({ failures: 1, pending: 2, pendingUntil: at(10) }), t0, policy)).toEqual({
+      write: stored({ failures: 2, lastFailureAt: t0, pending: 1, pendingUntil: at(10) }),
+      result: { kind: 'counted', lockedSeconds: 0, record: { failures: 2, lastFailureAt: t0, lockedUntil: null } },
+    });
+    expect(settleFailure(stored({ failures: 2, pending: 1, pendingUntil: at(10) }), t0, policy)).toMatchObject({
+      write: { failures: 3, lockedUntil: at(30_000), pending: 0, pendingUntil: null },
+      result: { kind: 'counted', lockedSeconds: 30 },
+    });
+  });
+
+  it('a failure after a concurrent one locked the login is not counted, but still frees its place', () => {
+    const locked = stored({ failures: 3, lockedUntil: at(30_000), pending: 1, pendingUntil: at(10) });
+    expect(settleFailure(locked, t0, policy)).toMatchObject({ write: { failures: 3, pending: 0 }, result: { kind: 'already-locked' } });
+  });
+
+  it.each([
+    ['the last reservation: the record goes', stored({ failures: 2, pending: 1, pendingUntil: at(10) }), true, { delete: true, result: true }],
+    ['other checks still under way: they keep their places', stored({ failures: 2, pending: 3, pendingUntil: at(10) }), true, { write: stored({ pending: 2, pendingUntil: at(10) }), result: true }],
+    ['a cached success resets failures, frees nothing', stored({ failures: 2, pending: 1, pendingUntil: at(10) }), false, { write: stored({ pending: 1, pendingUntil: at(10) }), result: true }],
+    ['locked meanwhile: refused, count kept', stored({ failures: 3, lockedUntil: at(1), pending: 1, pendingUntil: at(10) }), true, { write: stored({ failures: 3, lockedUntil: at(1), pending: 0, pendingUntil: null }), result: false }],
+  ])('settleSuccess: %s', (_label, record, reserved, expected) => {
+    expect(settleSuccess(record, t0, reserved)).toEqual(expected);
   });
 });

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildTestApp, databaseKind, pageUrl, seedWith, type TestApp } from '../helper.ts';
 import { logins, standardSeed } from '../fixtures/standard-seed.ts';
-import { LoginLockout, failureKey, pruneForgottenFailures, unlockLogin } from '../../src/auth/lockout.ts';
+import { LoginLockout, failureKey } from '../../src/auth/lockout.ts';
+import { LoginFailureStore } from '../../src/store/login-failures.ts';
 import { parseResponse } from '../xml.ts';
 
 const THRESHOLD = 3;
@@ -121,10 +122,11 @@ describe(`login lockout through the page (${databaseKind})`, () => {
     expect(await record('acme-mkt')).toEqual({ failures: THRESHOLD, lock_ms: 30_000 });
   });
 
-  it('unlockLogin (omis account unlock) ends a lockout at once', async () => {
+  it('unlock (omis account unlock) ends a lockout at once', async () => {
     for (let i = 0; i < THRESHOLD; i++) await login('acme-mkt', 'wrong');
-    expect(await unlockLogin(t.db.prisma, 'ACME-MKT')).toBe(true);
-    expect(await unlockLogin(t.db.prisma, 'acme-mkt')).toBe(false);
+    const lockout = new LoginLockout(new LoginFailureStore(t.db), { threshold: THRESHOLD, maxSeconds: 3600 });
+    expect(await lockout.unlock('ACME-MKT')).toBe(true);
+    expect(await lockout.unlock('acme-mkt')).toBe(false);
     expect((await login('acme-mkt', 'mkt-pass')).code).toBe('0');
   });
 });
@@ -138,23 +140,53 @@ describe(`LoginLockout store (${databaseKind})`, () => {
 
   it('logs every lockout with the key, the count, the length and the client address', async () => {
     const warnings: unknown[] = [];
-    const log = { warn: (obj: unknown) => warnings.push(obj) } as never;
-    const lockout = new LoginLockout(t.db.prisma, { threshold: 2, maxSeconds: 10 }, log);
-    const attempt = async () => lockout.recordFailure(await lockout.check('Mallory'), '203.0.113.9');
+    const lockout = new LoginLockout(new LoginFailureStore(t.db), { threshold: 2, maxSeconds: 10 }, { warn: (obj: unknown) => warnings.push(obj) });
+    const attempt = async () => {
+      expect(await lockout.reserve(failureKey('Mallory'))).toBe('reserved');
+      return lockout.recordFailure(failureKey('Mallory'), '203.0.113.9');
+    };
     expect(await attempt()).toBe(false);
     expect(warnings).toEqual([]);
     expect(await attempt()).toBe(true);
     expect(warnings).toEqual([{ event: 'login-lockout', loginKey: 'mallory', failures: 2, lockedSeconds: 10, clientIp: '203.0.113.9' }]);
-    expect((await lockout.check('MALLORY')).locked).toBe(true);
+    expect(await lockout.reserve(failureKey('MALLORY'))).toBe('locked');
   });
 
-  it('a success racing a failure that locked the login is refused', async () => {
-    const lockout = new LoginLockout(t.db.prisma, { threshold: 2, maxSeconds: 10 });
-    await lockout.recordFailure(await lockout.check('racer'));
-    const successCheck = await lockout.check('racer'); // not locked yet: the password is being verified
-    expect(successCheck).toMatchObject({ locked: false, hadRecord: true });
-    expect(await lockout.recordFailure(await lockout.check('racer'))).toBe(true); // a concurrent failure locks
-    expect(await lockout.recordSuccess(successCheck)).toBe(false);
+  it('reserves no more checks than failures remain, and a settled check frees its place', async () => {
+    const lockout = new LoginLockout(new LoginFailureStore(t.db), { threshold: 3, maxSeconds: 10 });
+    const key = failureKey('reserver');
+    expect(await lockout.reserve(key)).toBe('reserved');
+    expect(await lockout.reserve(key)).toBe('reserved');
+    expect(await lockout.reserve(key)).toBe('reserved');
+    expect(await lockout.reserve(key)).toBe('busy');
+    expect(await lockout.recordSuccess(key, true)).toBe(true);
+    expect(await lockout.reserve(key)).toBe('reserved');
+    expect(await lockout.recordFailure(key)).toBe(false);
+    // Two checks still reserved, one failure counted: no room for another until one settles.
+    expect(await lockout.reserve(key)).toBe('busy');
+  });
+
+  it('a cached success racing a failure that locked the login is refused', async () => {
+    // Under reservations a verified success and a locking failure cannot both be under way (the
+    // success would have taken the last place); a cached credential reserves nothing, so it can race.
+    const lockout = new LoginLockout(new LoginFailureStore(t.db), { threshold: 2, maxSeconds: 10 });
+    const key = failureKey('racer');
+    expect(await lockout.reserve(key)).toBe('reserved');
+    expect(await lockout.recordFailure(key)).toBe(false);
+    // The cached success read the login as failing, not locked; then a wrong guess locks it.
+    expect(await lockout.reserve(key)).toBe('reserved');
+    expect(await lockout.recordFailure(key)).toBe(true);
+    expect(await lockout.recordSuccess(key, false)).toBe(false);
+  });
+
+  it('a reservation whose process died stops counting once it expires', async () => {
+    const lockout = new LoginLockout(new LoginFailureStore(t.db), { threshold: 2, maxSeconds: 10 });
+    const key = failureKey('crashed');
+    expect(await lockout.reserve(key)).toBe('reserved');
+    expect(await lockout.reserve(key)).toBe('reserved');
+    expect(await lockout.reserve(key)).toBe('busy');
+    await t.db.query(`UPDATE login_failure SET pending_until = now() - interval '1 millisecond' WHERE login_key = $1`, [key]);
+    expect(await lockout.reserve(key)).toBe('reserved');
   });
 
   it('prunes records whose streak ended over a day ago, and only those', async () => {
@@ -164,7 +196,7 @@ describe(`LoginLockout store (${databaseKind})`, () => {
         ('old-unlocked', 1, now() - interval '25 hours', NULL),
         ('long-lock', 20, now() - interval '3 days', now() - interval '1 hour'),
         ('recent', 1, now(), NULL)`);
-    expect(await pruneForgottenFailures(t.db.prisma)).toBe(2);
+    expect(await new LoginFailureStore(t.db).pruneForgotten(1000)).toBe(2);
     const left = await t.db.query<{ login_key: string }>('SELECT login_key FROM login_failure ORDER BY login_key');
     expect(left.map((r) => r.login_key)).toEqual(['long-lock', 'recent']);
   });

@@ -6,7 +6,7 @@ import { readRequest, type RequestReadKeys } from '../../src/tasks/request-read.
 import { MAX_READS_PER_STATEMENT, RequestReader, requestReaderOf } from '../../src/tasks/read-batcher.ts';
 import type { Database } from '../../src/db/database.ts';
 import { failureKey } from '../../src/auth/lockout.ts';
-import { loginKey } from '../../src/accounts/login-key.ts';
+import { loginKey } from '../../src/store/login-key.ts';
 
 /**
  * Requests that arrive together share one read statement: each must still get exactly its own

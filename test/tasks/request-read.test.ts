@@ -5,7 +5,7 @@ import { standardSeed } from '../fixtures/standard-seed.ts';
 import { readRequest, readRequests, type RequestReadKeys } from '../../src/tasks/request-read.ts';
 import { findVisibleJob, findVisibleLaunch, listLaunchJobs } from '../../src/tasks/task-store.ts';
 import { failureKey } from '../../src/auth/lockout.ts';
-import { loginKey } from '../../src/accounts/login-key.ts';
+import { loginKey } from '../../src/store/login-key.ts';
 
 /**
  * The hot path's one round trip must read exactly what the separate reads of authenticate.ts,
@@ -33,7 +33,7 @@ describe(`readRequest: account, lockout state and record in one statement (${dat
     const read = await readRequest(t.db, keys('ACME-Mkt'));
     expect(read.account).toMatchObject({ user_id: 1002, login: 'acme-mkt', customer_id: 'ACME', root_id: 1001, licences: ['TaskManager'] });
     expect(read.account!.password_hash).toMatch(/^\$argon2id\$/);
-    expect(read.locked).toBeUndefined();
+    expect(read.loginState).toBeUndefined();
     expect(read.launch).toBeUndefined();
     expect(read.prefetched).toEqual({});
   });
@@ -47,9 +47,9 @@ describe(`readRequest: account, lockout state and record in one statement (${dat
 
   it.each([
     ['no failure record', undefined, undefined],
-    ['failures but no lock', null, false],
-    ['a lock that has passed', "now() - interval '1 second'", false],
-    ['a lock in force', "now() + interval '1 minute'", true],
+    ['failures but no lock', null, 'failing'],
+    ['a lock that has passed', "now() - interval '1 second'", 'failing'],
+    ['a lock in force', "now() + interval '1 minute'", 'locked'],
   ])('reads the lock state of the login: %s', async (_label, lockedUntil, expected) => {
     if (lockedUntil !== undefined) {
       await t.db.query(
@@ -58,7 +58,15 @@ describe(`readRequest: account, lockout state and record in one statement (${dat
       );
     }
     const read = await readRequest(t.db, keys('acme-mkt', { launchId: 5001 }));
-    expect(read.locked).toBe(expected);
+    expect(read.loginState).toBe(expected);
+  });
+
+  it('reads a record holding only reservations (no failure yet) as clean', async () => {
+    await t.db.query(
+      `INSERT INTO login_failure (login_key, failures, last_failure_at, pending, pending_until) VALUES ($1, 0, now(), 2, now() + interval '1 minute')`,
+      [failureKey('acme-mkt')],
+    );
+    expect((await readRequest(t.db, keys('acme-mkt'))).loginState).toBeUndefined();
   });
 
   it('reads the lock state of an unknown login too (it is counted like a known one)', async () => {
@@ -67,7 +75,7 @@ describe(`readRequest: account, lockout state and record in one statement (${dat
     ]);
     const read = await readRequest(t.db, keys('nobody'));
     expect(read.account).toBeUndefined();
-    expect(read.locked).toBe(true);
+    expect(read.loginState).toBe('locked');
   });
 
   it.each([
