@@ -11,11 +11,16 @@ import healthRoute from './routes/health.ts';
 import metricsPlugin from './plugins/metrics.ts';
 import requestIdPlugin, { loggingOptions } from './plugins/logging.ts';
 import simulatorPlugin from './plugins/simulator.ts';
+import taskContextPlugin from './plugins/task-context.ts';
+import journalPlugin from './plugins/journal.ts';
+import type { RequestJournal } from './journal/request-journal.ts';
 
 export interface AppOptions {
   config: Config;
   /** An already open (and migrated) database; the app opens its own from config otherwise. */
   database?: Database | undefined;
+  /** CONSOLE: a request journal made by the caller (tests); the app makes its own otherwise. */
+  journal?: RequestJournal | undefined;
 }
 
 /** Legacy clients put whole XML documents into the query string (CONTRACT.md §2): 64 KiB of it. */
@@ -52,6 +57,8 @@ export async function app(fastify: FastifyInstance, options: AppOptions): Promis
   await fastify.register(metricsPlugin);
   await fastify.register(transportLimits, { queryBytes: MAX_QUERY_BYTES, bodyBytes: bodyBytes(config) });
   await fastify.register(bodyParsers, { bodyBytes: bodyBytes(config), fileBytes: config.OMIS_XML_MAX_BYTES });
+  await fastify.register(taskContextPlugin, { config });
+  await fastify.register(journalPlugin, { config, journal: options.journal });
   await fastify.register(taskManagerRoute, { config });
   await fastify.register(reportRoute, { config });
   await fastify.register(consoleRoute, { config });

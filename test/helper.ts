@@ -10,6 +10,8 @@ import { openDatabase, type Database } from '../src/db/database.ts';
 import { loadSeed, parseSeed } from '../src/db/seed.ts';
 import { withDatabaseName } from './global-setup.ts';
 import { standardSeed } from './fixtures/standard-seed.ts';
+import { RequestJournal } from '../src/journal/request-journal.ts';
+import { journalOptions } from '../src/plugins/journal.ts';
 
 /**
  * The one way tests get a database and an app. The database is PGlite (a migrated snapshot), or with
@@ -64,6 +66,8 @@ export interface TestApp {
   app: FastifyInstance;
   db: Database;
   config: Config;
+  /** The app's request journal (undefined with OMIS_JOURNAL=false): flush() writes what is queued. */
+  journal: RequestJournal | undefined;
   close(): Promise<void>;
 }
 
@@ -71,11 +75,13 @@ export interface TestApp {
 export async function buildTestApp(options: { env?: Record<string, string>; database?: TestDatabase } = {}): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase());
   const config = configWith({ OMIS_SECRET: 'test-secret-0123456789abcdef', ...options.env });
-  const app = await buildApp({ config, database: database.db });
+  const journal = config.OMIS_JOURNAL ? new RequestJournal(database.db, journalOptions(config)) : undefined;
+  const app = await buildApp({ config, database: database.db, journal });
   return {
     app,
     db: database.db,
     config,
+    journal,
     async close() {
       await app.close();
       if (!options.database) await database.drop();

@@ -4,7 +4,7 @@ import type { AuditRow, AuditState } from './audit-log.ts';
 /** How `omis audit` shows an entry (pure): one line a record, newest first. */
 export function formatAuditRow(row: AuditRow, timeZone: string): string {
   const at = DateTime.fromJSDate(row.at, { zone: timeZone }).toFormat('yyyy-MM-dd HH:mm:ss');
-  const who = row.account_id === null ? row.login : `${row.login} (${row.account_id})`;
+  const who = `${row.account_id === null ? row.login : `${row.login} (${row.account_id})`}${row.origin === 'console' ? ' via console' : ''}`;
   const target = `${row.target_type} ${row.target_id ?? '?'}`;
   const result = row.error_code === 0 ? 'OK' : `refused ${row.error_code}`;
   const expiry = row.action === 'launch.change-expiry';
@@ -25,6 +25,7 @@ export function describeState(state: AuditState | null, showExpiry = false): str
     parts.push(`jobs ${state.jobs.map((job) => `${job.jobId}:${job.errorCode}${job.pausedByLaunch ? 'p' : ''}`).join(',')}`);
   }
   if (state.rootPoints !== undefined) parts.push(`points ${state.rootPoints}`);
+  if (state.sandbox) parts.push(`sandbox ${state.sandbox.errorCode ?? 'latency'}`);
   if (!record && state.request) {
     parts.push(Object.entries(state.request).map(([name, value]) => `${name}=${value}`).join(' '));
   }

@@ -8,7 +8,12 @@ import type { Db } from '../tasks/task-store.ts';
  */
 export type AuditTargetType = 'launch' | 'job';
 
+/** `api`: a request to TaskManager.aspx; `console`: a signed-in manager in the console. */
+export type AuditOrigin = 'api' | 'console';
+
 export interface AuditEntry {
+  /** Where the request came from; `api` when not said. */
+  origin?: AuditOrigin;
   accountId: number | null;
   login: string;
   clientIp: string;
@@ -32,6 +37,8 @@ export interface AuditState {
   rootPoints?: number;
   /** The request's own values worth keeping (e.g. the ExpireTime asked for). */
   request?: Record<string, string>;
+  /** The account's sandbox rule answered instead of the action (docs/CONSOLE.md#sandbox). */
+  sandbox?: { latencyMs: number; errorCode: number | null };
 }
 
 export interface LaunchSnapshot {
@@ -57,9 +64,9 @@ const json = (value: AuditState | null) => (value === null ? Prisma.sql`NULL` : 
 
 export async function writeAudit(db: Db, entry: AuditEntry): Promise<void> {
   await db.$executeRaw`
-    INSERT INTO audit_log (account_id, login, client_ip, action, target_type, target_id, error_code, before, after)
+    INSERT INTO audit_log (account_id, login, client_ip, action, target_type, target_id, error_code, before, after, origin)
     VALUES (${entry.accountId}::int, ${entry.login}, ${entry.clientIp}, ${entry.action}, ${entry.targetType},
-            ${entry.targetId}::int, ${entry.errorCode}::int, ${json(entry.before)}, ${json(entry.after)})`;
+            ${entry.targetId}::int, ${entry.errorCode}::int, ${json(entry.before)}, ${json(entry.after)}, ${entry.origin ?? 'api'})`;
 }
 
 export interface AuditFilter {
@@ -84,6 +91,7 @@ export interface AuditRow {
   error_code: number;
   before: AuditState | null;
   after: AuditState | null;
+  origin: AuditOrigin;
 }
 
 /**
@@ -104,7 +112,7 @@ export async function listAudit(db: Db, filter: AuditFilter): Promise<AuditRow[]
   if (filter.refused !== undefined) conditions.push(filter.refused ? Prisma.sql`error_code <> 0` : Prisma.sql`error_code = 0`);
   const where = conditions.length > 0 ? Prisma.sql`WHERE ${Prisma.join(conditions, ' AND ')}` : Prisma.empty;
   return db.$queryRaw<AuditRow[]>`
-    SELECT audit_id, at, account_id, login, client_ip, action, target_type, target_id, error_code, before, after
+    SELECT audit_id, at, account_id, login, client_ip, action, target_type, target_id, error_code, before, after, origin
       FROM audit_log ${where}
      ORDER BY audit_id DESC
      LIMIT ${filter.limit}::int`;

@@ -77,7 +77,7 @@ export async function authenticate(login: string, password: string, guard: AuthG
   return callerOf(row);
 }
 
-function callerOf(row: AccountRow): Caller {
+export function callerOf(row: AccountRow): Caller {
   return { userId: row.user_id, login: row.login, customerId: row.customer_id, rootId: row.root_id, licences: row.licences };
 }
 

@@ -114,6 +114,13 @@ const envSchema = z.object({
   OMIS_SIMULATOR_STEP_MS: integer(5000, 0, 86_400_000),
   /** Trust X-Forwarded-For from a reverse proxy for the audit log's client address. */
   OMIS_TRUST_PROXY: flag(false),
+  /** The request journal (docs/CONSOLE.md): on by default; its bounds in the database and in memory. */
+  OMIS_JOURNAL: flag(true),
+  OMIS_JOURNAL_MAX_ROWS: integer(10000, 100, 10_000_000),
+  OMIS_JOURNAL_RETENTION_HOURS: integer(24, 1, 8760),
+  OMIS_JOURNAL_QUEUE: integer(5000, 10, 1_000_000),
+  /** How long a console sign-in lasts. */
+  OMIS_CONSOLE_SESSION_MINUTES: integer(480, 5, 43200),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -18,8 +18,19 @@ export function collapseSource(pairs: NamedValues): Map<string, string> {
   return map;
 }
 
+/** One parameter as the request gave it (CONSOLE: the request journal shows these). */
+export interface ParamTrace {
+  /** The name as first spelt in its source. */
+  name: string;
+  /** The source's value (repeats joined with `,`). */
+  value: string;
+  source: ParamSource;
+  /** This source's value is the one the page used. */
+  won: boolean;
+}
+
 export class ParamBag {
-  private readonly sources: Array<{ source: ParamSource; values: Map<string, string> }> = [];
+  private readonly sources: Array<{ source: ParamSource; values: Map<string, string>; pairs: NamedValues }> = [];
 
   constructor(sources: Array<[ParamSource, NamedValues]> = []) {
     for (const [source, pairs] of sources) this.add(source, pairs);
@@ -27,8 +38,24 @@ export class ParamBag {
 
   /** Adds a source after those already present (so it has the lowest priority). */
   add(source: ParamSource, pairs: NamedValues): this {
-    this.sources.push({ source, values: collapseSource(pairs) });
+    // The pairs are kept as given (no copy) for trace(), which runs off the request path.
+    this.sources.push({ source, values: collapseSource(pairs), pairs });
     return this;
+  }
+
+  /** CONSOLE: every parameter of every source, in order, with the source that won each name. */
+  trace(): ParamTrace[] {
+    const traced: ParamTrace[] = [];
+    for (const { source, values, pairs } of this.sources) {
+      const seen = new Set<string>();
+      for (const [name] of pairs) {
+        const key = name.toLowerCase();
+        if (seen.has(key)) continue;
+        seen.add(key);
+        traced.push({ name, value: values.get(key)!, source, won: this.sourceOf(key) === source });
+      }
+    }
+    return traced;
   }
 
   /** The value of a field, or undefined when no source has it. */

@@ -11,12 +11,8 @@ import { checkRedirects, type RedirectTargets } from '../render/redirect.ts';
 import { addXmlSource, type XmlSourceOptions } from '../request/xml-sources.ts';
 import { fetchXmlReqUrl, XmlReqUrlError } from '../request/xml-req-url.ts';
 import { sendTaskResponse } from '../render/send-response.ts';
-import { handleTaskRequest } from '../tasks/handle-task-request.ts';
-import type { TaskContext } from '../tasks/task-context.ts';
-import { LoginLockout, lockoutPolicy } from '../auth/lockout.ts';
-import { LoginFailureStore } from '../store/login-failures.ts';
-import { CredentialCache } from '../auth/credential-cache.ts';
-import { ReportPathCache } from '../reports/report-path-cache.ts';
+import { handleTaskRequest, type RequestOrigin } from '../tasks/handle-task-request.ts';
+import { journalHook } from '../plugins/journal.ts';
 import { describeDatabaseError, isTransientDatabaseError } from '../db/wait-for-database.ts';
 
 export const TASK_MANAGER_PATH = '/WebAPI/TaskManager.aspx';
@@ -30,15 +26,9 @@ const PAGE_METHODS = new Set(['GET', 'POST']);
  * router is built with caseSensitive: false, as IIS is).
  */
 export default async function taskManagerRoute(app: FastifyInstance, { config }: { config: Config }) {
-  const ctx: TaskContext = {
-    prisma: app.db.prisma,
-    config,
-    secret: app.signingSecret,
-    lockout: new LoginLockout(new LoginFailureStore(app.db), lockoutPolicy(config), app.log),
-    credentialCache: new CredentialCache({ windowMs: config.OMIS_AUTH_CACHE_SECONDS * 1000, maxEntries: config.OMIS_AUTH_CACHE_SIZE }),
-    db: app.db,
-    reportPaths: new ReportPathCache(app.signingSecret, config.OMIS_REPORT_LINK_SECONDS),
-  };
+  // CONSOLE: built once for the page and the console (plugins/task-context.ts).
+  const ctx = app.taskContext;
+  const journal = app.journal;
 
   const xmlSources: XmlSourceOptions = {
     maxBytes: config.OMIS_XML_MAX_BYTES,
@@ -48,6 +38,8 @@ export default async function taskManagerRoute(app: FastifyInstance, { config }:
   app.route({
     method: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'],
     url: TASK_MANAGER_PATH,
+    // CONSOLE: the request journal takes each request once its answer has gone (nothing when OMIS_JOURNAL is off).
+    ...(journal ? { onResponse: journalHook(journal) } : {}),
     handler: async (request: FastifyRequest, reply: FastifyReply) => {
       if (!PAGE_METHODS.has(request.method)) {
         return reply.code(405).header('allow', config.OMIS_ALLOWED_METHODS.join(', ')).send();
@@ -55,19 +47,23 @@ export default async function taskManagerRoute(app: FastifyInstance, { config }:
       let bag = new ParamBag();
       let redirects: RedirectTargets | undefined;
       let response: TaskResponse;
+      let uploads: string[] = [];
+      const origin: RequestOrigin = { clientIp: request.ip, ...(journal ? { notes: {} } : {}) };
       try {
         const collected = await collectParams(request, { fileBytes: config.OMIS_XML_MAX_BYTES, bodyBytes: bodyBytes(config) });
         bag = collected.bag;
+        uploads = collected.files.map((file) => file.fileName);
         if (!config.OMIS_ALLOWED_METHODS.includes(request.method as 'GET' | 'POST')) {
           throw new ApiError(ErrorCodes.METHOD_NOT_ALLOWED);
         }
         await addXmlSource(bag, collected.files, xmlSources);
         // Checked before acting: a refused redirect (106) must leave every record as it was.
         redirects = checkRedirects(bag, config.OMIS_REDIRECT_HOSTS);
-        response = await handleTaskRequest(ctx, bag, { clientIp: request.ip });
+        response = await handleTaskRequest(ctx, bag, origin);
       } catch (error) {
         if (error instanceof TransportError) {
           request.log.info({ reason: error.message, status: error.statusCode }, 'malformed request; answering 107');
+          if (journal) request.pageOutcome = { bag, response: errorResponse(ErrorCodes.MALFORMED), uploads };
           return sendMalformed(reply, error.statusCode);
         }
         if (error instanceof XmlReqUrlError) request.log.info({ reason: error.reason }, 'XmlReqUrl refused (104)');
@@ -84,6 +80,7 @@ export default async function taskManagerRoute(app: FastifyInstance, { config }:
           response = errorResponse(ErrorCodes.UNAVAILABLE);
         }
       }
+      if (journal) request.pageOutcome = { bag, response, uploads, injected: origin.notes?.injected };
       return sendTaskResponse(reply, response, bag, config, { redirects });
     },
   });

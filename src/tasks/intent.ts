@@ -40,6 +40,12 @@ export function requiredFields(bag: ParamBag): Credentials {
   // Passwords are case- and space-sensitive: only a wholly empty value is missing.
   const password = bag.get(Field.password);
   if (password === undefined || password === '') throw new ApiError(ErrorCodes.MISSING_FIELD, Field.password);
+  requiredTargets(bag);
+  return { login, password };
+}
+
+/** The 102 checks after the credentials (the console's requests carry none: its session stands in). */
+export function requiredTargets(bag: ParamBag): void {
   const launchId = bag.text(Field.launchId);
   const jobId = bag.text(Field.jobId);
   if (bag.text(Field.launchAction) !== undefined && launchId === undefined) {
@@ -54,7 +60,6 @@ export function requiredFields(bag: ParamBag): Credentials {
   if (bag.text(Field.externRefNum) !== undefined && bag.text(Field.jobType) === undefined) {
     throw new ApiError(ErrorCodes.MISSING_FIELD, Field.jobType);
   }
-  return { login, password };
 }
 
 function actionNumber(text: string | undefined, error: 112 | 113): ActionNumber | undefined {

@@ -7,6 +7,7 @@ import { answerRecord } from './actions/answer.ts';
 import { ApiError, ErrorCodes } from '../errors/error-codes.ts';
 import type { Db, JobRow, LaunchRow } from './task-store.ts';
 import type { ViewSettings } from './task-views.ts';
+import type { SandboxInForce } from './sandbox-rule.ts';
 
 /**
  * The hot path's single database round trip (issue 6, docs/PERFORMANCE.md): the caller's account
@@ -35,6 +36,8 @@ export interface RequestRead {
   account: AccountRow | undefined;
   /** The login's failure record: locked now, failing (failures counted), or nothing to say. */
   loginState: LoginState;
+  /** The account's sandbox rule in force (docs/CONSOLE.md), read here: an account without one costs no statement more. */
+  sandbox?: SandboxInForce | undefined;
   /** Present when a record was asked for and is visible to the account. */
   launch?: LaunchRow | undefined;
   jobs?: JobRow[] | undefined;
@@ -59,7 +62,10 @@ const READ_BATCH = `
            a.user_id, a.login, a.password_hash, a.customer_id, a.root_id, a.licences,
            (SELECT CASE WHEN f.locked_until > now() THEN 'locked' WHEN f.failures > 0 THEN 'failing' END
               FROM login_failure f WHERE f.login_key = k.failure_key),
-           r.record) AS read
+           r.record,
+           (SELECT json_build_array(s.latency_ms, s.error_code, s.remaining IS NOT NULL)
+              FROM sandbox_rule s
+             WHERE s.account_id = a.user_id AND (s.remaining IS NULL OR s.remaining > 0) AND (s.until IS NULL OR s.until > now()))) AS read
     FROM unnest((SELECT $1::text[]), (SELECT $2::text[]), (SELECT $3::int[]), (SELECT $4::int[])) WITH ORDINALITY AS k (login_key, failure_key, launch_id, job_id, i)
     LEFT JOIN account a ON a.login_key = k.login_key
     LEFT JOIN LATERAL (
@@ -79,7 +85,18 @@ const READ_BATCH = `
 
 type JobTuple = [number, number, string, number, number, number, number, boolean];
 type RecordTuple = [number, number, string, string, number, number, number, string | null, JobTuple[]];
-type ReadTuple = [number | null, string | null, string | null, string | null, number | null, string[] | null, 'locked' | 'failing' | null, RecordTuple | null];
+type SandboxTuple = [number, number | null, boolean];
+type ReadTuple = [
+  number | null,
+  string | null,
+  string | null,
+  string | null,
+  number | null,
+  string[] | null,
+  'locked' | 'failing' | null,
+  RecordTuple | null,
+  SandboxTuple | null,
+];
 
 function toJob(tuple: JobTuple): JobRow {
   const [job_id, launch_id, job_type, status, error_code, cost, points_charged, paused_by_launch] = tuple;
@@ -87,11 +104,12 @@ function toJob(tuple: JobTuple): JobRow {
 }
 
 function toRead(keys: RequestReadKeys, tuple: ReadTuple): RequestRead {
-  const [user_id, login, password_hash, customer_id, root_id, licences, loginState, record] = tuple;
+  const [user_id, login, password_hash, customer_id, root_id, licences, loginState, record, sandbox] = tuple;
   const account: AccountRow | undefined =
     user_id === null ? undefined : { user_id, login: login!, password_hash: password_hash!, customer_id: customer_id!, root_id: root_id!, licences: licences! };
   const prefetched = keys.jobId !== undefined ? { jobId: keys.jobId } : keys.launchId !== undefined ? { launchId: keys.launchId } : {};
   const read: RequestRead = { prefetched, account, loginState: loginState ?? undefined };
+  if (sandbox) read.sandbox = { latencyMs: sandbox[0], errorCode: sandbox[1], counted: sandbox[2] };
   if (record) {
     const [launch_id, owner_id, owner_customer_id, name, status, error_code, launch_count, expire_time, jobs] = record;
     read.launch = { launch_id, owner_id, customer_id: owner_customer_id, name, status, error_code, launch_count, expire_time: expire_time === null ? null : new Date(expire_time) };

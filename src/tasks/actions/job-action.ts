@@ -2,7 +2,7 @@ import { Prisma, type PrismaClient } from '../../generated/prisma/client.ts';
 import { ErrorCodes } from '../../errors/error-codes.ts';
 import type { TaskResponse } from '../../render/task-response.ts';
 import type { Caller } from '../../auth/authenticate.ts';
-import { writeAudit, type AuditState } from '../../audit/audit-log.ts';
+import { writeAudit, type AuditOrigin, type AuditState } from '../../audit/audit-log.ts';
 import { jobSnapshot } from '../../audit/audit-snapshots.ts';
 import type { RequestedAction } from '../../audit/requested-action.ts';
 import type { Intent } from '../intent.ts';
@@ -20,6 +20,8 @@ export interface ActionContext {
   prisma: PrismaClient;
   caller: Caller;
   clientIp: string;
+  /** Where the request came from, for the audit log. */
+  origin: AuditOrigin;
   requested: RequestedAction;
   settings: ViewSettings;
 }
@@ -72,6 +74,7 @@ function runJobAction(ac: ActionContext, intent: Extract<Intent, { kind: 'job-ac
     );
     const afterState: AuditState = { job: jobSnapshot(after, deleted), ...(rootPoints === undefined ? {} : { rootPoints }) };
     await writeAudit(tx, {
+      origin: ac.origin,
       accountId: ac.caller.userId,
       login: ac.caller.login,
       clientIp: ac.clientIp,

@@ -66,6 +66,7 @@ function runLaunchAction(ac: ActionContext, intent: Extract<Intent, { kind: 'lau
       (error: unknown) => withState(error, before),
     );
     await writeAudit(tx, {
+      origin: ac.origin,
       accountId: ac.caller.userId,
       login: ac.caller.login,
       clientIp: ac.clientIp,

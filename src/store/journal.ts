@@ -1,0 +1,105 @@
+import type { Database } from '../db/database.ts';
+import type { ParamTrace } from '../request/param-bag.ts';
+import type { JournalRow } from '../journal/journal-entry.ts';
+import type { InjectedAnswer } from '../tasks/sandbox-rule.ts';
+
+/**
+ * The request journal's table (docs/CONSOLE.md#request-journal). Rows are written in batches, one
+ * statement each, off the request path; the account a row belongs to is found by its login as the
+ * batch is written. A manager reads the rows of the accounts at or below it; rows whose login is no
+ * account are read by the command line only.
+ */
+export interface JournalEntry {
+  journal_id: string;
+  at: Date;
+  account_id: number | null;
+  login: string | null;
+  client_ip: string;
+  method: string;
+  content_type: string | null;
+  http_status: number;
+  error_code: number | null;
+  duration_ms: number;
+  params: ParamTrace[];
+  xml_source: string | null;
+  injected: InjectedAnswer | null;
+  answer: string;
+}
+
+export interface JournalFilter {
+  /** Only rows of accounts at or below this one; undefined: every row (the command line). */
+  viewerId?: number | undefined;
+  /** Compared case-insensitively, like logins. */
+  login?: string | undefined;
+  errorCode?: number | undefined;
+  /** Only rows newer than this journal_id (following the journal). */
+  afterId?: string | undefined;
+  limit: number;
+}
+
+/** Writes a batch of rows in one statement. */
+export async function insertJournalRows(db: Database, rows: readonly JournalRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  const column = <T>(pick: (row: JournalRow) => T) => rows.map(pick);
+  await db.query(
+    `INSERT INTO request_journal (at, account_id, login, client_ip, method, content_type, http_status, error_code, duration_ms, params, xml_source, injected, answer)
+     SELECT r.at, a.user_id, r.login, r.client_ip, r.method, r.content_type, r.http_status, r.error_code, r.duration_ms, r.params::jsonb, r.xml_source, r.injected::jsonb, r.answer
+       FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::int[], $9::real[], $10::text[], $11::text[], $12::text[], $13::text[])
+            WITH ORDINALITY AS r (at, login_key, login, client_ip, method, content_type, http_status, error_code, duration_ms, params, xml_source, injected, answer, i)
+       LEFT JOIN account a ON a.login_key = r.login_key
+      ORDER BY r.i`,
+    [
+      column((row) => row.at.toISOString()),
+      column((row) => row.loginKey),
+      column((row) => row.login),
+      column((row) => row.clientIp),
+      column((row) => row.method),
+      column((row) => row.contentType),
+      column((row) => row.httpStatus),
+      column((row) => row.errorCode),
+      column((row) => row.durationMs),
+      column((row) => JSON.stringify(row.params)),
+      column((row) => row.xmlSource),
+      column((row) => (row.injected ? JSON.stringify(row.injected) : null)),
+      column((row) => row.answer),
+    ],
+  );
+}
+
+/** Keeps the newest `maxRows` rows and none older than `retentionHours`; returns how many went. */
+export async function pruneJournal(db: Database, maxRows: number, retentionHours: number): Promise<number> {
+  const rows = await db.query<{ n: number }>(
+    `WITH gone AS (
+       DELETE FROM request_journal
+        WHERE journal_id <= (SELECT max(journal_id) FROM request_journal) - $1::bigint
+           OR at < now() - make_interval(hours => $2::int)
+        RETURNING 1)
+     SELECT count(*)::int AS n FROM gone`,
+    [maxRows, retentionHours],
+  );
+  return rows[0]?.n ?? 0;
+}
+
+/** The newest rows first. */
+export async function listJournal(db: Database, filter: JournalFilter): Promise<JournalEntry[]> {
+  const params: unknown[] = [];
+  const where: string[] = [];
+  const param = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  let tree = '';
+  if (filter.viewerId !== undefined) tree = `JOIN account_closure c ON c.ancestor_id = ${param(filter.viewerId)}::int AND c.descendant_id = j.account_id`;
+  if (filter.login !== undefined) where.push(`lower(j.login) = lower(${param(filter.login.trim())})`);
+  if (filter.errorCode !== undefined) where.push(`j.error_code = ${param(filter.errorCode)}::int`);
+  if (filter.afterId !== undefined) where.push(`j.journal_id > ${param(filter.afterId)}::bigint`);
+  return db.query<JournalEntry>(
+    `SELECT j.journal_id::text, j.at, j.account_id, j.login, j.client_ip, j.method, j.content_type, j.http_status, j.error_code,
+            j.duration_ms, j.params, j.xml_source, j.injected, j.answer
+       FROM request_journal j ${tree}
+      ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY j.journal_id DESC
+      LIMIT ${param(filter.limit)}::int`,
+    params,
+  );
+}
