@@ -7,6 +7,8 @@ import { auditCommand, AUDIT_HELP, AUDIT_OPTIONS } from './audit-command.ts';
 import { migrateCommand, seedCommand, MIGRATE_HELP, SEED_HELP } from './database-commands.ts';
 import { serveCommand, SERVE_HELP } from './serve-command.ts';
 import { simulateCommand, SIMULATE_HELP } from './simulate-command.ts';
+import { requestsCommand, REQUESTS_HELP, REQUESTS_OPTIONS } from './requests-command.ts';
+import { sandboxCommand, SANDBOX_HELP, SANDBOX_OPTIONS } from './sandbox-command.ts';
 import { CliError } from './cli-support.ts';
 import { describeDatabaseError, isTransientDatabaseError } from '../db/wait-for-database.ts';
 
@@ -20,6 +22,8 @@ Commands:
   account add|passwd|points|unlock ...   manage manager accounts
   simulate [--once]       run the job simulator alone
   audit                   list the audit log
+  requests [--follow]     the request journal: recent requests to TaskManager.aspx
+  sandbox set|clear|list  inject latency or an ErrorCode into an account's requests
 
 Run 'omis <command> --help' for a command's options.
 Configuration comes from the environment (or a .env file): see README.md.`;
@@ -40,6 +44,8 @@ const commands: Record<string, Command> = {
   },
   seed: { help: SEED_HELP, options: {}, run: seedCommand },
   audit: { help: AUDIT_HELP, options: AUDIT_OPTIONS, run: auditCommand },
+  requests: { help: REQUESTS_HELP, options: REQUESTS_OPTIONS, run: requestsCommand },
+  sandbox: { help: SANDBOX_HELP, options: SANDBOX_OPTIONS, run: sandboxCommand },
   account: {
     help: ACCOUNT_HELP,
     options: {
