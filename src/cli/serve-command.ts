@@ -33,7 +33,7 @@ export async function serveCommand(_positionals: string[], values: Record<string
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const base = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
   console.log(`omis-taskmanager listening on ${base} (${describeDatabase(config)})`);
-  console.log(`Console: ${base}/WebAPI/   Health: ${base}/healthz   Metrics: ${base}/metrics`);
+  console.log(`Console: ${base}/console/   Original forms: ${base}/WebAPI/forms   Health: ${base}/healthz   Metrics: ${base}/metrics`);
   if (config.OMIS_SIMULATOR) {
     console.log(`Simulator: on (a step every ${config.OMIS_SIMULATOR_STEP_MS} ms; OMIS_SIMULATOR=false or --no-simulator turns it off)`);
   }

@@ -1,49 +1,32 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/config.ts';
-import { renderConsole } from '../console/console-page.ts';
-import { ParamBag, type NamedValues } from '../request/param-bag.ts';
-import { Field } from '../request/fields.ts';
+import { renderForms } from '../console/forms-page.ts';
+import consolePlugin from '../console/console-plugin.ts';
+import { CONSOLE_PATH } from '../console/layout.ts';
 import { TASK_MANAGER_PATH } from './task-manager.ts';
 
-export const CONSOLE_PATH = '/WebAPI/';
+export const FORMS_PATH = '/WebAPI/forms';
 
 /**
- * The browser console (console/console-page.ts) at /WebAPI/ and /WebAPI/index.html, any letter case.
- * GET shows the forms; POST with ManagerLoginName and ManagerPassword shows them with the
- * credentials filled in. The page may hold a password: never cached, never framed.
+ * The console at /console (console/console-plugin.ts), which / leads to; the original document's
+ * forms at /WebAPI/forms. /WebAPI/ (where the forms used to be) now leads to the console too.
  */
 export default async function consoleRoute(app: FastifyInstance, { config }: { config: Config }) {
-  const render = (credentials?: { login: string; password: string }) =>
-    renderConsole({
-      pagePath: TASK_MANAGER_PATH,
-      consolePath: CONSOLE_PATH,
-      defaultReturnType: config.OMIS_DEFAULT_RETURN_TYPE,
-      timeZone: config.OMIS_TIMEZONE,
-      credentials,
-    });
+  await app.register(consolePlugin, { config, prefix: CONSOLE_PATH });
 
-  const send = (reply: FastifyReply, html: string) =>
+  const forms = renderForms({ pagePath: TASK_MANAGER_PATH, consolePath: `${CONSOLE_PATH}/`, defaultReturnType: config.OMIS_DEFAULT_RETURN_TYPE, timeZone: config.OMIS_TIMEZONE });
+  app.get(FORMS_PATH, async (_request, reply) =>
     reply
       .type('text/html; charset=utf-8')
       .header('cache-control', 'no-store')
       .header('x-frame-options', 'DENY')
       .header('x-content-type-options', 'nosniff')
       .header('referrer-policy', 'no-referrer')
-      .header(
-        'content-security-policy',
-        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
-      )
-      .send(html);
+      .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+      .send(forms),
+  );
 
-  for (const url of [CONSOLE_PATH, `${CONSOLE_PATH}index.html`]) {
-    app.get(url, async (_request, reply) => send(reply, render()));
-    app.post(url, async (request: FastifyRequest, reply) => {
-      const bag = new ParamBag([['form', Array.isArray(request.body) ? (request.body as NamedValues) : []]]);
-      const login = bag.text(Field.login);
-      const password = bag.get(Field.password);
-      return send(reply, render(login && password ? { login, password } : undefined));
-    });
-  }
+  for (const url of ['/', '/WebAPI/', '/WebAPI/index.html']) app.get(url, async (_request, reply) => reply.redirect(`${CONSOLE_PATH}/`, 302));
   // The folder without its slash, as IIS answers it.
-  app.get('/WebAPI', async (_request, reply) => reply.redirect(CONSOLE_PATH, 301));
+  app.get('/WebAPI', async (_request, reply) => reply.redirect('/WebAPI/', 301));
 }

@@ -74,9 +74,11 @@ describe('omis serve --demo on a fresh machine', () => {
       expect(changed).toContain('<ErrorCode>0</ErrorCode>');
 
       const base = new URL(url).origin;
-      const consolePage = await fetch(`${base}/WebAPI/`);
+      const consolePage = await fetch(`${base}/console/sign-in`);
       expect(consolePage.status).toBe(200);
-      expect(await consolePage.text()).toContain('action="/WebAPI/TaskManager.aspx"');
+      expect(await consolePage.text()).toContain('<button type="submit">Sign in</button>');
+      const forms = await fetch(`${base}/WebAPI/forms`);
+      expect(await forms.text()).toContain('action="/WebAPI/TaskManager.aspx"');
       const health = await fetch(`${base}/healthz`);
       expect(health.status).toBe(200);
       expect(await health.json()).toMatchObject({ status: 'ok', database: { kind: 'pglite', ok: true } });

@@ -1,34 +1,24 @@
 import { ERROR_MESSAGES } from '../errors/error-codes.ts';
+import { escapeHtml } from './html.ts';
 import { Field } from '../request/fields.ts';
 import { jobStatusText, launchStatusText } from '../tasks/status-text.ts';
 import { JOB_FORMS, LAUNCH_FORMS, RECIPIENT_FORM, RETURN_TYPE_CHOICE, type FormSpec } from './forms.ts';
 
 /**
- * The console at /WebAPI/: the document's forms, ready to submit against this server, and a short
- * guide. Plain HTML rendered on the server: no build step, no script, works with JavaScript off.
- * Signing in (a POST to /WebAPI/) puts the credentials into every form as hidden fields, exactly as
- * the document's forms carry them; without it each form asks for them.
+ * The original document's forms at /WebAPI/forms, ready to submit against this server, and a short
+ * guide: for comparison with the console, and for anyone who wants the page exactly as the
+ * document shows it. Plain HTML, no script. Each form asks for the credentials itself and posts
+ * straight to the page, as the document's forms do: the console never sees them, and the
+ * browser's Back button returns to the forms (nothing was posted to this page).
  */
-export interface ConsoleOptions {
+export interface FormsOptions {
   pagePath: string;
   consolePath: string;
   defaultReturnType: string;
   timeZone: string;
-  credentials?: { login: string; password: string } | undefined;
 }
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => ESCAPES[ch]!);
-}
-
-function credentialFields(form: string, options: ConsoleOptions): string {
-  const creds = options.credentials;
-  if (creds) {
-    return `<input name="${Field.login}" type="hidden" value="${escapeHtml(creds.login)}">
-      <input name="${Field.password}" type="hidden" value="${escapeHtml(creds.password)}">`;
-  }
+function credentialFields(form: string): string {
   return `<p><label for="${form}-login">${Field.login}</label> <input name="${Field.login}" id="${form}-login" type="text" autocomplete="username" required></p>
       <p><label for="${form}-password">${Field.password}</label> <input name="${Field.password}" id="${form}-password" type="password" autocomplete="current-password" required></p>`;
 }
@@ -38,7 +28,7 @@ function choice(form: string, spec: { name: string; label: string; options: Arra
   return `<p><label for="${form}-${spec.name}">${escapeHtml(spec.label)}</label> <select name="${spec.name}" id="${form}-${spec.name}">${options}</select></p>`;
 }
 
-export function renderForm(form: FormSpec, options: ConsoleOptions): string {
+export function renderForm(form: FormSpec, options: FormsOptions): string {
   const returnType = {
     ...RETURN_TYPE_CHOICE,
     options: RETURN_TYPE_CHOICE.options.map(([value, label]): [string, string] => (value === '' ? ['', `default (${options.defaultReturnType})`] : [value, label])),
@@ -53,7 +43,7 @@ export function renderForm(form: FormSpec, options: ConsoleOptions): string {
     .join('\n      ');
   return `<form id="${form.id}" method="post" enctype="multipart/form-data" action="${escapeHtml(options.pagePath)}">
     <fieldset><legend>${escapeHtml(form.title)}</legend>
-      ${credentialFields(form.id, options)}
+      ${credentialFields(form.id)}
       ${form.action ? `<input name="${form.action.name}" type="hidden" value="${form.action.value}">` : ''}
       ${inputs}
       ${(form.choices ?? []).map((spec) => choice(form.id, spec)).join('\n      ')}
@@ -63,28 +53,12 @@ export function renderForm(form: FormSpec, options: ConsoleOptions): string {
   </form>`;
 }
 
-function signIn(options: ConsoleOptions): string {
-  if (options.credentials) {
-    return `<form id="sign-out" method="get" action="${escapeHtml(options.consolePath)}">
-    <p>The forms below act as <strong>${escapeHtml(options.credentials.login)}</strong> (credentials in hidden fields, as in the
-    document's examples; they are checked when a form is submitted). <input type="submit" value="Use other credentials"></p>
-  </form>`;
-  }
-  return `<form id="sign-in" method="post" enctype="application/x-www-form-urlencoded" action="${escapeHtml(options.consolePath)}">
-    <fieldset><legend>Credentials for every form</legend>
-      <p><label for="sign-in-login">${Field.login}</label> <input name="${Field.login}" id="sign-in-login" type="text" autocomplete="username" required></p>
-      <p><label for="sign-in-password">${Field.password}</label> <input name="${Field.password}" id="sign-in-password" type="password" autocomplete="current-password" required></p>
-      <p><input type="submit" value="Fill the forms"> (or type them into each form below)</p>
-    </fieldset>
-  </form>`;
-}
-
 function table(head: string[], rows: string[][]): string {
   return `<table><thead><tr>${head.map((cell) => `<th>${escapeHtml(cell)}</th>`).join('')}</tr></thead>
     <tbody>${rows.map((row) => `<tr>${row.map((cell) => `<td>${escapeHtml(cell)}</td>`).join('')}</tr>`).join('\n    ')}</tbody></table>`;
 }
 
-function guide(options: ConsoleOptions): string {
+function guide(options: FormsOptions): string {
   const errors = Object.entries(ERROR_MESSAGES).map(([code, message]) => [code, message || '(empty)']);
   const launchStates = [
     ['0', 'ERRORCODE 0', launchStatusText(0, 0, 0)],
@@ -138,7 +112,7 @@ function guide(options: ConsoleOptions): string {
   </section>`;
 }
 
-export function renderConsole(options: ConsoleOptions): string {
+export function renderForms(options: FormsOptions): string {
   const forms = (list: FormSpec[]) => list.map((form) => renderForm(form, options)).join('\n  ');
   return `<!DOCTYPE html>
 <html lang="zh-Hant">
@@ -146,7 +120,7 @@ export function renderConsole(options: ConsoleOptions): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
-<title>TaskManager.aspx console</title>
+<title>TaskManager.aspx — the original document's forms</title>
 <style>
   body { font-family: system-ui, sans-serif; margin: 1.5rem auto; max-width: 60rem; padding: 0 1rem; line-height: 1.4; }
   fieldset { margin: 0 0 1rem; border: 1px solid #bbb; }
@@ -158,10 +132,12 @@ export function renderConsole(options: ConsoleOptions): string {
 </style>
 </head>
 <body>
-<h1>TaskManager.aspx console</h1>
+<h1>TaskManager.aspx — the original document's forms</h1>
 <p>Every form posts <code>multipart/form-data</code> to <code>${escapeHtml(options.pagePath)}</code> with the field names of the
-original document. The answer opens in this window: use the browser's Back button to return.</p>
-${signIn(options)}
+original document, the credentials typed into it. The answer opens in this window: use the browser's Back button to return.
+ReturnType FILE downloads the CSV under the record's name (<code>launch-5001.csv</code>).
+For a console that signs in once, shows launches and jobs as they change and the answer of every action, see
+<a href="${escapeHtml(options.consolePath)}">the console</a>.</p>
 <h2>Launches (任務管理)</h2>
 <div class="forms">
   ${forms(LAUNCH_FORMS)}
