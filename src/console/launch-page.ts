@@ -64,7 +64,7 @@ function jobRow(ctx: PageContext, launchId: number, job: JobView, extras: JobExt
     <td class="num">${job.errorCode}</td>
     <td class="num">${extras ? html`${extras.points_charged} <small>of ${extras.cost}</small>` : ''}</td>
     <td>${extras ? deliveryChart(extras.deliveries, RECIPIENTS_COUNTED) : ''}</td>
-    <td><a href="${job.reportPath}" download="${fileName}">${fileName}</a></td>
+    <td class="report"><a href="${job.reportPath}" download="${fileName}">${fileName}</a></td>
     <td class="actions">${JOB_ACTIONS.map(([action, label]) =>
       actionButton(ctx, launchId, {
         fields: [[Field.jobId, String(job.jobId)], [Field.jobAction, action]],
@@ -86,10 +86,10 @@ function liveBody(ctx: PageContext, view: LaunchPageView): Html {
     <div><dt>Owner</dt><dd>${view.ownerLogin ?? ''} <small>UserID ${launch.userId}, CustomerID ${view.response.customerId}</small></dd></div>
   </dl>
   <h2 id="jobs-title">Jobs <span lang="zh-Hant">寄送</span></h2>
-  <table class="jobs" aria-labelledby="jobs-title">
+  <div class="table-scroll"><table class="jobs" aria-labelledby="jobs-title">
     <thead><tr><th scope="col">JobID</th><th scope="col">JobType</th><th scope="col">Progress</th><th scope="col">Status</th><th scope="col">ERRORCODE</th><th scope="col">Points charged</th><th scope="col">Recipients</th><th scope="col">Report</th><th scope="col">Actions</th></tr></thead>
     <tbody>${launch.jobs.length === 0 ? html`<tr><td colspan="9">This launch has no jobs.</td></tr>` : launch.jobs.map((job) => jobRow(ctx, launch.launchId, job, view.jobs.get(job.jobId)))}</tbody>
-  </table>`;
+  </table></div>`;
 }
 
 /** The part of the page that refreshes itself, with the fingerprint the next refresh compares. */
@@ -161,8 +161,8 @@ export function launchPage(ctx: PageContext, view: LaunchPageView, parts: { answ
 <h1>Launch ${launch.launchId} <span class="name">${launch.launchName}</span></h1>
 ${liveRegion(ctx, view).html}
 ${actions(ctx, view)}
+<div id="answer">${parts.answer}</div>
 <p><a href="${launchPath(launch.launchId)}/csv" download="launch-${launch.launchId}.csv">Download the launch as CSV (launch-${launch.launchId}.csv)</a></p>
-${lookupForm(launch.launchId, parts.lookupValues ?? {}, parts.lookup)}
-<div id="answer">${parts.answer}</div>`,
+${lookupForm(launch.launchId, parts.lookupValues ?? {}, parts.lookup)}`,
   );
 }

@@ -46,11 +46,11 @@ function rowsHtml(view: ListView): Html {
     (row) => html`<tr>
       <td><a href="${CONSOLE_PATH}/launches/${row.launch_id}">${row.launch_id}</a></td>
       <td>${row.name}</td>
-      <td>${row.owner_login}</td>
+      <td class="nowrap">${row.owner_login}</td>
       <td>${statusBadge(launchStatusText(row.status, row.error_code, row.launch_count), row.error_code)} <small>STATUS ${row.status}</small></td>
       <td class="num">${row.error_code}</td>
       <td class="num">${row.launch_count}</td>
-      <td>${formatExpireTime(row.expire_time, view.timeZone)}</td>
+      <td class="nowrap">${formatExpireTime(row.expire_time, view.timeZone)}</td>
     </tr>`,
   )}`;
 }

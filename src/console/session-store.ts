@@ -34,16 +34,16 @@ export class ConsoleSessionStore {
   }
 
   get(sessionId: string, callback: SessionCallback): void {
-    readSession(this.db, sessionId).then((stored) => {
-      const account = stored?.data.account as SignedInAccount | undefined;
-      if (!stored || !account || passwordStamp(stored.passwordHash) !== account.passwordStamp) {
-        // Gone, expired, or its password changed: no session (the browser is signed out).
-        if (stored) deleteSession(this.db, sessionId).catch(() => {});
-        callback(null, null);
-        return;
-      }
-      callback(null, stored.data);
-    }, callback);
+    this.#read(sessionId).then((data) => callback(null, data), callback);
+  }
+
+  async #read(sessionId: string): Promise<Record<string, unknown> | null> {
+    const stored = await readSession(this.db, sessionId);
+    const account = stored?.data.account as SignedInAccount | undefined;
+    if (stored && account && passwordStamp(stored.passwordHash) === account.passwordStamp) return stored.data;
+    // Gone, expired, or its password changed: no session (the browser is signed out), and no row left for it.
+    if (stored) await deleteSession(this.db, sessionId);
+    return null;
   }
 
   destroy(sessionId: string, callback: Callback): void {

@@ -1,24 +1,41 @@
-import { existsSync, readFileSync } from 'node:fs';
+import http from 'node:http';
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { buildTestApp, databaseKind, seedWith, type TestApp } from '../helper.ts';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { buildTestApp, databaseKind, pageUrl, seedWith, type TestApp } from '../helper.ts';
 import { logins, standardSeed } from '../fixtures/standard-seed.ts';
 import { parseResponse } from '../xml.ts';
 
 /**
- * The console in a real browser: headless Chromium (Debian's `chromium`, driven by playwright-core)
- * with JavaScript OFF opens /WebAPI/ on a listening app, submits the document's forms and reads
- * the answers. Skipped, saying so, where no Chromium is installed (CI installs it: .ci/run).
+ * The console in a real browser, used as a person would: headless Chromium (Debian's `chromium`,
+ * driven by playwright-core) finds everything by its label or role. Requests of "other clients"
+ * go to the page over plain HTTP (Node's http), not through the browser. Skipped, saying so,
+ * where no Chromium is installed (CI installs it: .ci/run).
  */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const hasBrowser = existsSync(CHROMIUM);
 if (!hasBrowser) console.warn(`test/browser/console.test.ts skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
 
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+/** Longer than the console's refresh (3 s for a launch, 2 s for the journal), with room for a busy machine. */
+const LIVE = { timeout: 20_000 };
 
-describe.skipIf(!hasBrowser)(`the console in headless Chromium, JavaScript off (${databaseKind})${hasBrowser ? '' : ` — skipped: no Chromium at ${CHROMIUM}`}`, () => {
+/** A request of an outside client: Node's http, straight to the page. */
+function outsideGet(base: string, fields: Record<string, string>): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(`${base}${pageUrl(fields)}`, (res) => {
+        let body = '';
+        res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk)).on('end', () => resolve({ status: res.statusCode!, body }));
+      })
+      .on('error', reject);
+  });
+}
+
+describe.skipIf(!hasBrowser)(`the console in headless Chromium (${databaseKind})${hasBrowser ? '' : ` — skipped: no Chromium at ${CHROMIUM}`}`, () => {
   let t: TestApp;
   let browser: Browser;
+  let context: BrowserContext;
   let page: Page;
   let base: string;
 
@@ -27,7 +44,7 @@ describe.skipIf(!hasBrowser)(`the console in headless Chromium, JavaScript off (
     await seedWith(t.db, standardSeed);
     base = await t.app.listen({ port: 0, host: '127.0.0.1' });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
-    const context = await browser.newContext({ javaScriptEnabled: false });
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
   });
   afterAll(async () => {
@@ -35,74 +52,146 @@ describe.skipIf(!hasBrowser)(`the console in headless Chromium, JavaScript off (
     await t?.close();
   });
 
-  /** Opens the console, fills one form (credentials typed into the form itself) and submits it. */
-  async function submit(formId: string, fields: Record<string, string>, credentials: { ManagerLoginName: string; ManagerPassword: string } = logins.mkt) {
-    await page.goto(`${base}/WebAPI/`);
-    const form = page.locator(`form#${formId}`);
-    for (const [name, value] of Object.entries({ ...credentials, ...fields })) await form.locator(`[name="${name}"]`).fill(value);
-    const [response] = await Promise.all([page.waitForNavigation(), form.locator('input[type="submit"]').click()]);
-    expect(response).not.toBeNull();
-    expect(response!.url()).toBe(`${base}/WebAPI/TaskManager.aspx`);
-    expect(response!.request().method()).toBe('POST');
-    expect(response!.request().headers()['content-type']).toMatch(/^multipart\/form-data; boundary=/);
-    return parseResponse(await response!.text());
-  }
+  const signIn = async (login: { ManagerLoginName: string; ManagerPassword: string }) => {
+    await page.getByLabel('ManagerLoginName').fill(login.ManagerLoginName);
+    await page.getByLabel('ManagerPassword').fill(login.ManagerPassword);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+  };
+  const launchState = () => page.locator('#launch-live');
 
-  it('queries a launch', async () => {
-    const answer = await submit('launch-query', { LaunchID: '5001' });
-    expect(answer.ErrorCode).toBe('0');
-    expect(answer.LAUNCH!.LaunchName).toBe('Newsletter');
-    expect(answer.LAUNCH!.JOB!.map((job) => job.JobID)).toEqual(['9001', '9002']);
+  it('leads / to the sign-in page, and refuses a wrong password with the page\'s message', async () => {
+    await page.goto(`${base}/`);
+    expect(new URL(page.url()).pathname).toBe('/console/sign-in');
+    await signIn({ ManagerLoginName: 'acme-mkt', ManagerPassword: 'wrong' });
+    expect(await page.getByRole('alert').textContent()).toBe('Invalid ManagerLoginName or ManagerPassword');
+    expect((await context.cookies()).map((cookie) => cookie.name)).not.toContain('omis_console');
   });
 
-  it('pauses the launch and then unpauses it', async () => {
-    const paused = await submit('launch-pause', { LaunchID: '5001' });
-    expect(paused.ErrorCode).toBe('0');
-    expect(paused.LAUNCH!.ERRORCODE).toBe('-2');
-    expect(paused.LAUNCH!.StatusText).toBe('暫停');
-    const resumed = await submit('launch-unpause', { LaunchID: '5001' });
-    expect(resumed.ErrorCode).toBe('0');
-    expect(resumed.LAUNCH!.ERRORCODE).toBe('0');
-    expect(resumed.LAUNCH!.StatusText).toBe('等候啟動');
+  it("signs in once and lists the tree's launches, not another tree's", async () => {
+    await signIn(logins.mkt);
+    await page.getByRole('heading', { name: /Launches/ }).waitFor();
+    const ids = await page.getByRole('table').getByRole('link').allTextContents();
+    expect(ids).toEqual(['5002', '5001']);
+    expect(await page.getByRole('link', { name: '6001' }).count()).toBe(0);
+    const session = (await context.cookies()).find((cookie) => cookie.name === 'omis_console')!;
+    expect(session).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/console' });
   });
 
-  it('changes the expiry with the format the document prints (yyyy/MM/dd HH:mm:ss)', async () => {
-    const answer = await submit('launch-expiry', { LaunchID: '5001', ExpireTime: '2030/03/01 12:34:56' });
-    expect(answer.ErrorCode).toBe('0');
-    expect(answer.LAUNCH!.ExpireTime).toBe('2030-03-01 12:34:56');
-    const refused = await submit('launch-expiry', { LaunchID: '5001', ExpireTime: 'yyyy/MM/dd HH:mm:ss' });
-    expect(refused.ErrorCode).toBe('114');
+  it('opens a launch, pauses and unpauses it, and shows the new state without a reload', async () => {
+    await page.getByRole('link', { name: '5001', exact: true }).click();
+    await page.getByRole('heading', { name: /Launch 5001/ }).waitFor();
+    expect(await page.getByRole('row', { name: /9001/ }).count()).toBe(1);
+    // A mark in the page's memory: it survives only if the page is never loaded again.
+    await page.evaluate(() => ((globalThis as unknown as { unreloaded: boolean }).unreloaded = true));
+
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    await launchState().getByText('暫停').first().waitFor(LIVE);
+    expect(await page.getByRole('status').textContent()).toBe('Pause launch 5001: ErrorCode 0');
+    expect(parseResponse((await outsideGet(base, { ...logins.mkt, LaunchID: '5001' })).body).LAUNCH!.ERRORCODE).toBe('-2');
+
+    await page.getByRole('button', { name: 'Unpause', exact: true }).click();
+    await launchState().getByText('等候啟動').waitFor(LIVE);
+    expect(await page.evaluate(() => (globalThis as unknown as { unreloaded?: boolean }).unreloaded)).toBe(true);
   });
 
-  it('pauses and unpauses a job, and asks for the CSV form when chosen', async () => {
-    expect((await submit('job-pause', { JobID: '9001' })).LAUNCH!.JOB![0]!.ERRORCODE).toBe('-2');
-    expect((await submit('job-unpause', { JobID: '9001' })).LAUNCH!.JOB![0]!.ERRORCODE).toBe('0');
-    await page.goto(`${base}/WebAPI/`);
-    const form = page.locator('form#job-query');
-    await form.locator('[name="ManagerLoginName"]').fill(logins.mkt.ManagerLoginName);
-    await form.locator('[name="ManagerPassword"]').fill(logins.mkt.ManagerPassword);
-    await form.locator('[name="JobID"]').fill('9001');
-    await form.locator('select[name="ReturnType"]').selectOption('CSV');
-    // Chromium saves text/csv rather than showing it: read the download.
-    const [download] = await Promise.all([page.waitForEvent('download'), form.locator('input[type="submit"]').click()]);
-    const csv = readFileSync((await download.path())!, 'utf8');
-    expect(csv.split(/\r?\n/)[0]).toContain('RecordType');
-    expect(csv).toContain('9001');
+  it('keeps the state up to date while the page is open, as other clients change it', async () => {
+    await outsideGet(base, { ...logins.mkt, JobID: '9002', JobAction: '3' });
+    await page.getByRole('row', { name: /9002/ }).getByText('暫停').waitFor(LIVE);
+    await outsideGet(base, { ...logins.mkt, JobID: '9002', JobAction: '4' });
+    await page.getByRole('row', { name: /9002/ }).getByText('等候發送').waitFor(LIVE);
+    expect(await page.evaluate(() => (globalThis as unknown as { unreloaded?: boolean }).unreloaded)).toBe(true);
   });
 
-  it('fills every form after signing in once, and a wrong password is refused by the page', async () => {
-    await page.goto(`${base}/WebAPI/`);
-    await page.fill('#sign-in-login', logins.mkt.ManagerLoginName);
-    await page.fill('#sign-in-password', logins.mkt.ManagerPassword);
-    await Promise.all([page.waitForNavigation(), page.click('form#sign-in input[type="submit"]')]);
-    expect(await page.locator('form#launch-query input[type="hidden"][name="ManagerLoginName"]').getAttribute('value')).toBe('acme-mkt');
-    await page.locator('form#launch-query [name="LaunchID"]').fill('5002');
-    const [response] = await Promise.all([page.waitForNavigation(), page.locator('form#launch-query input[type="submit"]').click()]);
-    const answer = parseResponse(await response!.text());
-    expect(answer.ErrorCode).toBe('0');
-    expect(answer.LaunchID).toBe('5002');
+  it('shows the raw answer a client gets, and the request to copy with the password masked until typed in', async () => {
+    await page.getByRole('button', { name: 'Pause job 9001', exact: true }).click();
+    const panel = page.locator('#answer .panel');
+    await panel.getByRole('heading', { name: /Pause job 9001/ }).waitFor();
+    const xml = await panel.getByLabel('XML answer').textContent();
+    expect(parseResponse(xml!).LAUNCH!.JOB![0]!.ERRORCODE).toBe('-2');
+    const url = panel.getByLabel('GET URL', { exact: true }).filter({ visible: true });
+    expect(await url.textContent()).toMatch(/\/WebAPI\/TaskManager\.aspx\?ManagerLoginName=acme-mkt&ManagerPassword=\*{8}&JobID=9001&JobAction=3$/);
+    await panel.getByLabel('Password to put into the copies').fill(logins.mkt.ManagerPassword);
+    const filled = await url.textContent();
+    expect(filled).toContain(`ManagerPassword=${logins.mkt.ManagerPassword}&`);
+    // The copied URL is a real request: it answers what the panel showed (the job is paused already).
+    const copied = await (await fetch(filled!.replace('&JobAction=3', ''))).text();
+    expect(parseResponse(copied).LAUNCH!.JOB![0]!.ERRORCODE).toBe('-2');
+    await panel.getByLabel('CSV (ReturnType=CSV)').check();
+    expect(await panel.getByLabel('CSV answer').textContent()).toMatch(/^ErrorCode,ErrorMSG,RecordType/);
+    expect(await panel.getByLabel('GET URL', { exact: true }).filter({ visible: true }).textContent()).toMatch(/&ReturnType=CSV$/);
+    expect(await panel.getByLabel('curl command', { exact: true }).filter({ visible: true }).textContent()).toContain(`--data-urlencode 'ManagerPassword=${logins.mkt.ManagerPassword}'`);
+    await page.getByRole('button', { name: 'Unpause job 9001', exact: true }).click();
+    await page.getByRole('row', { name: /9001/ }).getByText('處理發送中').waitFor(LIVE);
+  });
 
-    const refused = await submit('launch-query', { LaunchID: '5001' }, { ManagerLoginName: 'acme-mkt', ManagerPassword: 'wrong' });
-    expect(refused.ErrorCode).toBe('100');
+  it('asks before deleting: nothing happens when the question is dismissed', async () => {
+    await page.goto(`${base}/console/launches/5002`);
+    let asked = '';
+    page.once('dialog', (dialog) => {
+      asked = dialog.message();
+      void dialog.dismiss();
+    });
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    expect(asked).toMatch(/^Delete launch 5002\?/);
+    expect(parseResponse((await outsideGet(base, { ...logins.tw, LaunchID: '5002' })).body).ErrorCode).toBe('0');
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await launchState().getByText(/Launch 5002 is no longer there/).waitFor(LIVE);
+    expect(parseResponse((await outsideGet(base, { ...logins.tw, LaunchID: '5002' })).body).ErrorCode).toBe('111');
+  });
+
+  it("journals an outside client's request, live, with its password hidden", async () => {
+    await page.getByRole('link', { name: 'Requests' }).click();
+    await page.getByRole('heading', { name: 'Requests to TaskManager.aspx' }).waitFor();
+    await outsideGet(base, { ManagerLoginName: 'acme-mkt-tw', ManagerPassword: logins.tw.ManagerPassword, JobID: '9003', EmailAddress: 'nobody@example.com' });
+    const entry = page.locator('.entry').filter({ hasText: 'ErrorCode 110' });
+    await entry.waitFor(LIVE);
+    await entry.locator('summary').click();
+    expect(await entry.getByRole('row', { name: /ManagerPassword/ }).textContent()).toContain('[hidden]');
+    expect(await page.content()).not.toContain(logins.tw.ManagerPassword);
+  });
+
+  it('sets a sandbox rule that an outside client meets (latency, ErrorCode 9999), marked in the journal', async () => {
+    await page.getByRole('link', { name: 'Sandbox' }).click();
+    await page.getByLabel('Account').selectOption({ label: 'acme-mkt' });
+    await page.getByLabel('Latency (ms)').fill('200');
+    await page.getByLabel('ErrorCode').selectOption('9999');
+    await page.getByLabel('For the next N requests').fill('1');
+    await page.getByRole('button', { name: 'Set sandbox rule' }).click();
+    await page.getByRole('cell', { name: '200 ms latency + ErrorCode 9999' }).waitFor();
+
+    const started = performance.now();
+    const shaped = await outsideGet(base, { ...logins.mkt, JobID: '9001' });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(195);
+    expect([shaped.status, parseResponse(shaped.body).ErrorCode]).toEqual([503, '9999']);
+    expect(parseResponse((await outsideGet(base, { ...logins.mkt, JobID: '9001' })).body).ErrorCode).toBe('0');
+
+    await page.getByRole('link', { name: 'Requests' }).click();
+    await page.locator('.entry').filter({ hasText: 'sandbox: 200 ms latency + ErrorCode 9999' }).waitFor(LIVE);
+  });
+
+  it('signs out: the console is closed until the next sign-in', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.goto(`${base}/console/`);
+    expect(new URL(page.url()).pathname).toBe('/console/sign-in');
+  });
+
+  it("serves the document's forms without script, answered by the page", async () => {
+    const plain = await browser.newContext({ javaScriptEnabled: false });
+    try {
+      const forms = await plain.newPage();
+      await forms.goto(`${base}/WebAPI/forms`);
+      const form = forms.locator('form#launch-query');
+      await form.getByLabel('ManagerLoginName').fill(logins.mkt.ManagerLoginName);
+      await form.getByLabel('ManagerPassword').fill(logins.mkt.ManagerPassword);
+      await form.getByLabel('任務編號 LaunchID').fill('5001');
+      const [response] = await Promise.all([forms.waitForNavigation(), form.getByRole('button', { name: '查詢任務' }).click()]);
+      expect(response!.request().method()).toBe('POST');
+      expect(parseResponse(await response!.text()).LAUNCH!.LaunchName).toBe('Newsletter');
+    } finally {
+      await plain.close();
+    }
   });
 });
