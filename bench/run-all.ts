@@ -5,10 +5,11 @@ import { prepareLargeLaunch, runLargeLaunch } from './cases/large-launch.ts';
 import { prepareReport, runReport } from './cases/report-stream.ts';
 import { prepareLookup, runLookup } from './cases/recipient-lookup.ts';
 import { runStartup } from './cases/startup.ts';
+import { runJournalCost } from './cases/journal-cost.ts';
 
 /**
  * `npm run bench`: every measurement of issue 6 against one throwaway PostgreSQL database.
- *   --only=query,launch,report,lookup,startup   run some cases only
+ *   --only=query,journal,launch,report,lookup,startup   run some cases only
  *   --quick                                      shorter runs (a smoke test of the bench itself)
  *   --rounds=N --seconds=S                       throughput: N alternated rounds of S seconds per server
  *   --warmup=S                                   throughput: S seconds of load per server before round 1
@@ -48,6 +49,12 @@ try {
     ];
     for (const connections of values.connections.split(',').map(Number)) {
       report.push(await runQueryThroughput({ dbUrl: bench.url, rounds, seconds, warmupSeconds, connections, variants }));
+    }
+  }
+  if (wants('journal')) {
+    // The journal's cost on the query path: with and without it, in one run, alternated.
+    for (const connections of values.connections.split(',').map(Number)) {
+      report.push(await runJournalCost({ dbUrl: bench.url, rounds, seconds, warmupSeconds, connections }));
     }
   }
   if (wants('launch')) {

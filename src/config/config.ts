@@ -118,7 +118,7 @@ const envSchema = z.object({
   OMIS_JOURNAL: flag(true),
   OMIS_JOURNAL_MAX_ROWS: integer(10000, 100, 10_000_000),
   OMIS_JOURNAL_RETENTION_HOURS: integer(24, 1, 8760),
-  OMIS_JOURNAL_QUEUE: integer(5000, 10, 1_000_000),
+  OMIS_JOURNAL_QUEUE: integer(200, 10, 100_000),
   /** How long a console sign-in lasts. */
   OMIS_CONSOLE_SESSION_MINUTES: integer(480, 5, 43200),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -22,6 +22,8 @@ export interface PageOutcome {
   uploads: string[];
   /** The sandbox rule that shaped the answer, if one did. */
   injected?: InjectedAnswer | undefined;
+  /** The answer's body as sent, when it left as one string (a streamed answer is rendered again, in part). */
+  body?: string | undefined;
 }
 
 export interface PendingEntry {
@@ -86,6 +88,7 @@ function answerText(entry: PendingEntry, defaultReturnType: ReturnTypeName): str
     // What the transport limits answer (plugins/transport-limits.ts), or an empty 405.
     return entry.httpStatus === 405 ? '' : firstChars(xmlChunks(errorResponse(ErrorCodes.MALFORMED)));
   }
+  if (outcome.body !== undefined) return redactAnswer(firstChars([outcome.body]));
   const type = returnTypeOf(outcome.bag, defaultReturnType);
   const pieces = type === 'CSV' || type === 'FILE' ? csvDocument(outcome.response, { bom: false }) : xmlChunks(outcome.response);
   return redactAnswer(firstChars(pieces));

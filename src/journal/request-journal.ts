@@ -10,13 +10,18 @@ import { toJournalRow, type JournalRow, type PendingEntry } from './journal-entr
 
 /**
  * The request journal's writer (docs/CONSOLE.md#request-journal). A request hands its entry over
- * with record(): one push onto a bounded in-memory queue, nothing else on the request path. Entries
- * are turned into rows and written in batches after a short delay, one statement per batch; a full
- * queue drops new entries and counts them; a failed write is logged and counted. Nothing here can
- * delay, block or fail a request.
+ * with record(): one push onto a bounded in-memory queue, nothing else on the request path. Once a
+ * second the queue is turned into rows and written, one statement per batch; a full queue drops
+ * new entries and counts them; a failed write is logged and counted. Nothing here can delay, block
+ * or fail a request.
+ *
+ * The bound is also the journal's rate: at most OMIS_JOURNAL_QUEUE requests a second per instance
+ * are kept. Every row costs the server and PostgreSQL the same whatever the load; keeping all of
+ * thousands a second would cost the query path a fifth of its throughput (docs/CONSOLE.md), while
+ * a developer following a client sends a few.
  */
 export interface JournalOptions {
-  /** Most entries waiting in memory (OMIS_JOURNAL_QUEUE). */
+  /** Most entries waiting in memory, so most kept per FLUSH_MS (OMIS_JOURNAL_QUEUE). */
   queueLimit: number;
   /** Rows kept in the database (OMIS_JOURNAL_MAX_ROWS) and for how long (OMIS_JOURNAL_RETENTION_HOURS). */
   maxRows: number;
@@ -27,7 +32,9 @@ export interface JournalOptions {
   flushMs?: number;
 }
 
-/** Rows per statement: one round trip for a busy second's requests, small enough to stay quick. */
+/** How long entries gather before they are written. */
+export const FLUSH_MS = 1000;
+/** Rows per statement: a second's requests in one round trip, small enough to stay quick. */
 export const BATCH_ROWS = 500;
 /** Entries turned into rows between two turns of the event loop, so that requests are not held back. */
 const ROWS_PER_TURN = 50;
@@ -53,7 +60,7 @@ export class RequestJournal {
 
   constructor(db: Database, options: JournalOptions) {
     this.#db = db;
-    this.#options = { flushMs: 250, ...options };
+    this.#options = { flushMs: FLUSH_MS, ...options };
   }
 
   /** Hands a request's entry over (the request path's only cost). */

@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin';
-import type { FastifyReply, FastifyRequest, onResponseHookHandler } from 'fastify';
+import type { FastifyReply, FastifyRequest, onResponseHookHandler, onSendHookHandler } from 'fastify';
 import type { Config } from '../config/config.ts';
 import { RequestJournal, type JournalOptions } from '../journal/request-journal.ts';
 import type { PageOutcome } from '../journal/journal-entry.ts';
@@ -67,3 +67,9 @@ export function journalHook(journal: RequestJournal): onResponseHookHandler {
     done();
   };
 }
+
+/** The page's onSend hook: keeps the answer's body when it leaves as one string (a reference, no copy). */
+export const journalBodyHook: onSendHookHandler = (request, _reply, payload, done) => {
+  if (typeof payload === 'string' && request.pageOutcome) request.pageOutcome.body = payload;
+  done(null, payload);
+};

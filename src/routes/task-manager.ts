@@ -12,7 +12,7 @@ import { addXmlSource, type XmlSourceOptions } from '../request/xml-sources.ts';
 import { fetchXmlReqUrl, XmlReqUrlError } from '../request/xml-req-url.ts';
 import { sendTaskResponse } from '../render/send-response.ts';
 import { handleTaskRequest, type RequestOrigin } from '../tasks/handle-task-request.ts';
-import { journalHook } from '../plugins/journal.ts';
+import { journalBodyHook, journalHook } from '../plugins/journal.ts';
 import { describeDatabaseError, isTransientDatabaseError } from '../db/wait-for-database.ts';
 
 export const TASK_MANAGER_PATH = '/WebAPI/TaskManager.aspx';
@@ -39,7 +39,7 @@ export default async function taskManagerRoute(app: FastifyInstance, { config }:
     method: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'],
     url: TASK_MANAGER_PATH,
     // CONSOLE: the request journal takes each request once its answer has gone (nothing when OMIS_JOURNAL is off).
-    ...(journal ? { onResponse: journalHook(journal) } : {}),
+    ...(journal ? { onSend: journalBodyHook, onResponse: journalHook(journal) } : {}),
     handler: async (request: FastifyRequest, reply: FastifyReply) => {
       if (!PAGE_METHODS.has(request.method)) {
         return reply.code(405).header('allow', config.OMIS_ALLOWED_METHODS.join(', ')).send();

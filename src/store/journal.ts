@@ -37,33 +37,41 @@ export interface JournalFilter {
   limit: number;
 }
 
-/** Writes a batch of rows in one statement. */
+/**
+ * Writes a batch of rows in one statement. The batch travels as one JSON document (one native
+ * JSON.stringify, read by json_to_recordset), which costs the server less than a column array each.
+ */
 export async function insertJournalRows(db: Database, rows: readonly JournalRow[]): Promise<void> {
   if (rows.length === 0) return;
-  const column = <T>(pick: (row: JournalRow) => T) => rows.map(pick);
   await db.query(
     `INSERT INTO request_journal (at, account_id, login, client_ip, method, content_type, http_status, error_code, duration_ms, params, xml_source, injected, answer)
-     SELECT r.at, a.user_id, r.login, r.client_ip, r.method, r.content_type, r.http_status, r.error_code, r.duration_ms, r.params::jsonb, r.xml_source, r.injected::jsonb, r.answer
-       FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::int[], $9::real[], $10::text[], $11::text[], $12::text[], $13::text[])
+     SELECT r.at, a.user_id, r.login, r.client_ip, r.method, r.content_type, r.http_status, r.error_code, r.duration_ms, r.params, r.xml_source, r.injected, r.answer
+       FROM ROWS FROM (json_to_recordset($1::json) AS (at timestamptz, login_key text, login text, client_ip text, method text, content_type text,
+              http_status int, error_code int, duration_ms real, params json, xml_source text, injected jsonb, answer text))
             WITH ORDINALITY AS r (at, login_key, login, client_ip, method, content_type, http_status, error_code, duration_ms, params, xml_source, injected, answer, i)
        LEFT JOIN account a ON a.login_key = r.login_key
       ORDER BY r.i`,
-    [
-      column((row) => row.at.toISOString()),
-      column((row) => row.loginKey),
-      column((row) => row.login),
-      column((row) => row.clientIp),
-      column((row) => row.method),
-      column((row) => row.contentType),
-      column((row) => row.httpStatus),
-      column((row) => row.errorCode),
-      column((row) => row.durationMs),
-      column((row) => JSON.stringify(row.params)),
-      column((row) => row.xmlSource),
-      column((row) => (row.injected ? JSON.stringify(row.injected) : null)),
-      column((row) => row.answer),
-    ],
+    [JSON.stringify(rows.map(journalRecord))],
   );
+}
+
+/** A row as json_to_recordset reads it (column names as the statement lists them). */
+function journalRecord(row: JournalRow) {
+  return {
+    at: row.at,
+    login_key: row.loginKey,
+    login: row.login,
+    client_ip: row.clientIp,
+    method: row.method,
+    content_type: row.contentType,
+    http_status: row.httpStatus,
+    error_code: row.errorCode,
+    duration_ms: row.durationMs,
+    params: row.params,
+    xml_source: row.xmlSource,
+    injected: row.injected,
+    answer: row.answer,
+  };
 }
 
 /** Keeps the newest `maxRows` rows and none older than `retentionHours`; returns how many went. */

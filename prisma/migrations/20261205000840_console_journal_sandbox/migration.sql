@@ -13,7 +13,8 @@ CREATE TABLE "console_session" (
 );
 
 -- CreateTable
-CREATE TABLE "request_journal" (
+-- UNLOGGED: the journal is written far more than read, and a debugging aid (a crash of PostgreSQL empties it).
+CREATE UNLOGGED TABLE "request_journal" (
     "journal_id" BIGSERIAL NOT NULL,
     "at" TIMESTAMPTZ(3) NOT NULL,
     "account_id" INTEGER,
@@ -24,7 +25,7 @@ CREATE TABLE "request_journal" (
     "http_status" INTEGER NOT NULL,
     "error_code" INTEGER,
     "duration_ms" REAL NOT NULL,
-    "params" JSONB NOT NULL,
+    "params" JSON NOT NULL,
     "xml_source" TEXT,
     "injected" JSONB,
     "answer" TEXT NOT NULL,
