@@ -11,7 +11,7 @@ export function hasCommand(command: string, versionArg = '--version'): boolean {
 }
 
 export const hasXmllint = hasCommand('xmllint');
-export const XMLLINT_MISSING = 'xmllint is not installed (Debian package libxml2-utils): schema validation skipped';
+export const XMLLINT_MISSING = 'xmllint is not installed (Debian package libxml2-utils)';
 
 export interface SchemaVerdict {
   valid: boolean;

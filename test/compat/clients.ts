@@ -119,7 +119,8 @@ function javaRead(read: string): CompatAnswer['clientRead'] {
 /** Java 17 running a single-file program (HttpURLConnection, DOM): one JVM for the whole batch. */
 export const javaClient: CompatClient = {
   name: 'Java HttpURLConnection',
-  missing: hasCommand('java', '-version') ? undefined : 'java is not installed',
+  // The single-file launcher compiles the program: it needs a JDK, not only a JRE.
+  missing: hasCommand('javac', '-version') ? undefined : 'a JDK (javac) is not installed',
   send(origin, requests) {
     const lines = requests.map((r) => [r.method, b64(r.path ?? PAGE_PATH), r.form?.encoding ?? 'none', b64Pairs(r.query), b64Pairs(r.form?.fields)].join('\t'));
     return new Promise((resolve, reject) => {

@@ -25,7 +25,9 @@ for (const client of CLIENTS) {
     beforeAll(async () => {
       await t.app.listen({ port: 0, host: '127.0.0.1' });
       const { port } = t.app.server.address() as AddressInfo;
-      const all = await client.send(`http://127.0.0.1:${port}`, cases.flatMap((c) => c.requests));
+      const requests = cases.flatMap((c) => c.requests);
+      const all = await client.send(`http://127.0.0.1:${port}`, requests);
+      if (all.length !== requests.length) throw new Error(`${client.name} answered ${all.length} of ${requests.length} requests`);
       let next = 0;
       for (const c of cases) {
         answers.set(c, all.slice(next, next + c.requests.length));

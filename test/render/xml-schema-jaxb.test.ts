@@ -22,7 +22,7 @@ const JAXB_API = '/usr/share/java/jaxb-api.jar';
 const JAXB_RUNTIME = '/usr/share/java/jaxb-runtime.jar';
 const READER = fileURLToPath(new URL('jaxb/ReadAnswer.java', import.meta.url));
 const available = hasCommand('xjc', '-version') && hasCommand('javac') && existsSync(JAXB_API) && existsSync(JAXB_RUNTIME);
-const MISSING = 'JAXB xjc or a JDK is not installed (Debian packages jaxb and default-jdk-headless): class generation not checked';
+const MISSING = 'JAXB xjc or a JDK is not installed (Debian packages jaxb and default-jdk-headless)';
 
 async function javaFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true });

@@ -4,6 +4,9 @@ import { logins, standardSeed } from '../fixtures/standard-seed.ts';
 import { parseResponse } from '../xml.ts';
 import { expectSchemaValid, hasXmllint, skipNote, validateAgainstSchema, XMLLINT_MISSING } from '../xml-schema.ts';
 import { STREAM_ABOVE_RECORDS } from '../../src/render/stream-body.ts';
+import { renderXml } from '../../src/render/xml-response.ts';
+import { errorResponse } from '../../src/render/task-response.ts';
+import { ErrorCodes } from '../../src/errors/error-codes.ts';
 
 /**
  * Every kind of answer the page gives validates against the published schema
@@ -183,6 +186,12 @@ describe.skipIf(!hasXmllint)(`every answer validates against schema/TaskManagerR
       const id = `5,6 <&> '" 週`;
       const { xml } = await answer({ ...logins.mkt, LaunchID: id, JobID: '\u0001x' }, '110');
       expect(xml).toMatchObject({ LaunchID: id, JobID: 'x' });
+    });
+
+    it('9999, the body of a 503 (rendered as the page renders it when the database is gone)', async () => {
+      const body = renderXml(errorResponse(ErrorCodes.UNAVAILABLE, { launchId: '5001' }));
+      expect(parseResponse(body)).toMatchObject({ ErrorCode: '9999', ErrorMSG: 'Service temporarily unavailable', LaunchID: '5001' });
+      await expectSchemaValid(body);
     });
 
     it('105 from a server configured for GET only, to a POST', async () => {
