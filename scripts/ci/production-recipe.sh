@@ -36,9 +36,10 @@ cleanup() {
   fi
   if $database_created; then
     "${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS \"$database\" WITH (FORCE)" || echo "production-recipe: could not drop database $database" >&2
+    say "database dropped"
   fi
   rm -rf "$work"
-  if [ "$status" -ne 0 ]; then echo "production-recipe: FAILED (exit $status)" >&2; fi
+  if [ "$status" -ne 0 ]; then echo "production-recipe: FAILED (exit $status)" >&2; else say "cleaned up"; fi
   exit "$status"
 }
 trap cleanup EXIT
@@ -191,19 +192,27 @@ if [ -z "$entrypoint" ] || [ -z "$healthcheck" ]; then fail "the Dockerfile need
 
 # --- .dockerignore lets in exactly what the Dockerfile copies from the context. ----------------------
 mapfile -t allowed < <(sed -n 's/^!//p' .dockerignore)
-for source in "${context_sources[@]}"; do
-  covered=false
-  for entry in "${allowed[@]}"; do
-    if [ "$source" = "$entry" ] || [[ $source == "$entry"/* ]]; then covered=true; fi
+# any_within PATH ENTRY...: PATH is one of the ENTRYs or lies below one of them.
+any_within() {
+  local path=$1 other
+  shift
+  for other in "$@"; do
+    if [ "$path" = "$other" ] || [[ $path == "$other"/* ]]; then return 0; fi
   done
-  $covered || fail ".dockerignore keeps out $source, which the Dockerfile copies"
+  return 1
+}
+# any_containing ENTRY PATH...: one of the PATHs is ENTRY or lies below it.
+any_containing() {
+  local entry=$1 other
+  shift
+  for other in "$@"; do any_within "$other" "$entry" && return 0; done
+  return 1
+}
+for source in "${context_sources[@]}"; do
+  any_within "$source" "${allowed[@]}" || fail ".dockerignore keeps out $source, which the Dockerfile copies"
 done
 for entry in "${allowed[@]}"; do
-  used=false
-  for source in "${context_sources[@]}"; do
-    if [ "$source" = "$entry" ] || [[ $source == "$entry"/* ]]; then used=true; fi
-  done
-  $used || fail ".dockerignore lets in $entry, which the Dockerfile never copies"
+  any_containing "$entry" "${context_sources[@]}" || fail ".dockerignore lets in $entry, which the Dockerfile never copies"
 done
 
 # --- The runtime is complete and lean. ----------------------------------------------------------------
