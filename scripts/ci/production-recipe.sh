@@ -48,7 +48,7 @@ trap cleanup EXIT
 context="$work/context"
 mkdir -p "$context"
 git ls-files -z --cached --others --exclude-standard |
-  (while IFS= read -r -d '' file; do [ -e "$file" ] && printf '%s\0' "$file"; done) |
+  (while IFS= read -r -d '' file; do if [ -e "$file" ]; then printf '%s\0' "$file"; fi; done) |
   tar --null --files-from=- -cf - | tar -xf - -C "$context"
 
 # --- The Dockerfile, one instruction a line (continuations joined, comments dropped). ---------------
@@ -188,7 +188,9 @@ for i in "${!instructions[@]}"; do
 done
 runtime=$stage
 [ "$stage_name" = runtime ] || fail "the last stage must be the unnamed runtime stage"
-if [ -z "$entrypoint" ] || [ -z "$healthcheck" ]; then fail "the Dockerfile needs an ENTRYPOINT and a HEALTHCHECK"; fi
+if [[ $entrypoint != \[* ]] || [[ $healthcheck != \[* ]]; then
+  fail "the Dockerfile needs an ENTRYPOINT and a HEALTHCHECK CMD, both in exec (JSON) form"
+fi
 
 # --- .dockerignore lets in exactly what the Dockerfile copies from the context. ----------------------
 mapfile -t allowed < <(sed -n 's/^!//p' .dockerignore)
@@ -261,7 +263,8 @@ for _ in $(seq 1 120); do
     cat "$serve_log" >&2
     fail "omis serve exited while starting"
   }
-  if (cd "$runtime" && PORT="$port" "${healthcheck_words[@]}"); then
+  # `timeout 5`: the HEALTHCHECK's own --timeout=5s.
+  if (cd "$runtime" && PORT="$port" timeout 5 "${healthcheck_words[@]}"); then
     healthy=true
     break
   fi
@@ -277,7 +280,7 @@ page_url="http://127.0.0.1:$port/WebAPI/TaskManager.aspx?ManagerLoginName=acme-m
 # shellcheck disable=SC2016 # JavaScript, not shell: its ${…} are template literals
 node -e '
   const [url] = process.argv.slice(1);
-  fetch(url).then(async (response) => {
+  fetch(url, { signal: AbortSignal.timeout(15000) }).then(async (response) => {
     const body = await response.text();
     const ok = response.status === 200 && body.includes("<ErrorCode>0</ErrorCode>") && body.includes("<LaunchID>5001</LaunchID>");
     if (!ok) { console.error(`unexpected answer (HTTP ${response.status}):\n${body}`); process.exit(1); }
