@@ -5,7 +5,7 @@ import { parseResponse } from '../xml.ts';
 import { expectSchemaValid, hasXmllint, skipNote, validateAgainstSchema, XMLLINT_MISSING } from '../xml-schema.ts';
 import { STREAM_ABOVE_RECORDS } from '../../src/render/stream-body.ts';
 import { renderXml } from '../../src/render/xml-response.ts';
-import { errorResponse } from '../../src/render/task-response.ts';
+import { errorAnswer } from '../../src/render/answer.ts';
 import { ErrorCodes } from '../../src/errors/error-codes.ts';
 
 /**
@@ -189,7 +189,7 @@ describe.skipIf(!hasXmllint)(`every answer validates against schema/TaskManagerR
     });
 
     it('9999, the body of a 503 (rendered as the page renders it when the database is gone)', async () => {
-      const body = renderXml(errorResponse(ErrorCodes.UNAVAILABLE, { launchId: '5001' }));
+      const body = renderXml(errorAnswer(ErrorCodes.UNAVAILABLE, { launchId: '5001' }));
       expect(parseResponse(body)).toMatchObject({ ErrorCode: '9999', ErrorMSG: 'Service temporarily unavailable', LaunchID: '5001' });
       await expectSchemaValid(body);
     });
