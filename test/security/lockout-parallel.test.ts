@@ -101,15 +101,21 @@ describe(`parallel guessing against the lockout (${databaseKind})`, () => {
     await database.db.query(`INSERT INTO login_failure (login_key, failures, last_failure_at) VALUES ($1, 1, now())`, [key]);
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const lockTaken = new Promise<void>((resolve) => (locked = resolve));
     const holder = secondDatabase.db.transaction(async (tx) => {
       await tx.query(`SELECT 1 FROM login_failure WHERE login_key = $1 FOR UPDATE`, [key]);
+      locked();
       await held;
       await tx.query(`DELETE FROM login_failure WHERE login_key = $1`, [key]);
     });
+    await lockTaken;
     const update = new LoginFailureStore(database.db).update(key, (record) => ({ leave: true, result: record.failures }));
-    // Until the update is waiting for the row lock the other transaction holds.
+    // Until the update waits for the row lock the other transaction holds (in this test's database).
     for (;;) {
-      const [waiting] = await database.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted AND locktype IN ('transactionid', 'tuple')`);
+      const [waiting] = await database.db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+      );
       if (waiting!.n > 0) break;
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
