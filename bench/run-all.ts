@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 import { createBenchDatabase, seedBench, withDatabaseName } from './lib/bench-db.ts';
-import { runQueryThroughput, type ProjectVariant } from './cases/query-throughput.ts';
+import { runQueryThroughput } from './cases/query-throughput.ts';
 import { runActionThroughput } from './cases/action-throughput.ts';
 import { fmt, table } from './lib/load.ts';
-import type { HeadlineRow } from './lib/rounds.ts';
+import type { HeadlineRow, ProjectVariant } from './lib/rounds.ts';
 import { prepareLargeLaunch, runLargeLaunch } from './cases/large-launch.ts';
 import { prepareReport, runReport } from './cases/report-stream.ts';
 import { prepareLookup, runLookup } from './cases/recipient-lookup.ts';

@@ -5,8 +5,7 @@ import type { Request } from 'autocannon';
 import { startChildServer } from '../lib/child-server.ts';
 import { BENCH_LOGIN } from '../lib/bench-db.ts';
 import { fmt, table } from '../lib/load.ts';
-import { alternateRounds, versus, type BenchServer, type HeadlineRow } from '../lib/rounds.ts';
-import type { ProjectVariant } from './query-throughput.ts';
+import { alternateRounds, headlineOf, startProjects, versus, type BenchServer, type HeadlineRow, type ProjectVariant } from '../lib/rounds.ts';
 
 /**
  * An action under contention: every connection pauses and unpauses one running job in turn
@@ -44,12 +43,9 @@ function checked(path: string, unexpected: string[]): Request {
 }
 
 export async function runActionThroughput(options: ActionOptions): Promise<{ report: string; headline: HeadlineRow }> {
-  const servers: Array<BenchServer & { headline?: boolean }> = [];
+  const servers: BenchServer[] = [];
   try {
-    for (const variant of options.variants) {
-      const server = await startChildServer(variant.label, 'project-server.ts', variant.env);
-      servers.push({ label: `project, ${variant.label}`, server, project: true, headline: variant.headline ?? false });
-    }
+    await startProjects(options.variants, servers);
     // The baseline answers the bytes the project answers for each action (the job is running: pause, then unpause).
     const bodies: Record<string, string> = {};
     for (const action of ['3', '4'] as const) {
@@ -75,16 +71,7 @@ export async function runActionThroughput(options: ActionOptions): Promise<{ rep
       `${options.rounds} alternated rounds of ${options.seconds} s each after ${options.warmupSeconds} s of warm-up per server (medians)\n` +
       table(['server', 'req/s', 'p50', 'p99', 'server CPU/req', 'PostgreSQL CPU/req', 'vs baseline'], rows) +
       '\n';
-    const headlineServers = servers.filter((s) => s.headline);
-    return {
-      report,
-      headline: {
-        case: 'JobAction 3/4 on one job',
-        connections: options.connections,
-        baseline: base,
-        project: headlineServers.map(({ label }) => ({ label, summary: summaries.get(label)! })),
-      },
-    };
+    return { report, headline: headlineOf('JobAction 3/4 on one job', options.connections, servers, summaries) };
   } finally {
     for (const { server } of servers) await server.stop();
   }

@@ -4,21 +4,13 @@ import path from 'node:path';
 import { startChildServer } from '../lib/child-server.ts';
 import { BENCH_LOGIN, SMALL_LAUNCH_ID } from '../lib/bench-db.ts';
 import { fmt, table } from '../lib/load.ts';
-import { alternateRounds, versus, type BenchServer, type HeadlineRow } from '../lib/rounds.ts';
+import { alternateRounds, headlineOf, startProjects, versus, type BenchServer, type HeadlineRow, type ProjectVariant } from '../lib/rounds.ts';
 
 /**
  * Target 1 (issue 6): the authenticated launch query (the document's GET example) against a bare
  * Fastify + one indexed pg query, all on the same database, alternated round by round so that drift
  * of the machine (other processes, PostgreSQL's caches) hits every server alike.
  */
-export interface ProjectVariant {
-  label: string;
-  /** Environment of the project server (DATABASE_URL, LOG_LEVEL, OMIS_NAMED_STATEMENTS, ...). */
-  env: Record<string, string>;
-  /** Shown in the closing summary (the defaults, directly and through the pooler). */
-  headline?: boolean;
-}
-
 export interface ThroughputOptions {
   /** The bench database, directly. */
   dbUrl: string;
@@ -37,12 +29,9 @@ const TARGET_CONNECTIONS = 32;
 export const queryPath = () => `/WebAPI/TaskManager.aspx?${new URLSearchParams({ ...BENCH_LOGIN, LaunchID: String(SMALL_LAUNCH_ID) })}`;
 
 export async function runQueryThroughput(options: ThroughputOptions): Promise<{ report: string; headline: HeadlineRow }> {
-  const servers: Array<BenchServer & { headline?: boolean }> = [];
+  const servers: BenchServer[] = [];
   try {
-    for (const variant of options.variants) {
-      const server = await startChildServer(variant.label, 'project-server.ts', variant.env);
-      servers.push({ label: `project, ${variant.label}`, server, project: true, headline: variant.headline ?? false });
-    }
+    await startProjects(options.variants, servers);
     // The baseline answers the very bytes the project answers.
     const body = await (await fetch(servers[0]!.server.url + queryPath())).text();
     if (!body.includes('<ErrorCode>0</ErrorCode>')) throw new Error(`the project did not answer the bench query:\n${body}`);
@@ -84,15 +73,7 @@ export async function runQueryThroughput(options: ThroughputOptions): Promise<{ 
         ? `\ntarget (${headlineServers[0]!.label}): req/s >= 0.70× → ${target.rps / base.rps >= 0.7 ? 'met' : 'NOT met'}; ` +
           `p99 <= 2× → ${target.p99 <= 2 * base.p99 ? 'met' : 'NOT met'}\n`
         : `\n(the target is stated for ${TARGET_CONNECTIONS} connections)\n`);
-    return {
-      report,
-      headline: {
-        case: 'launch query',
-        connections: options.connections,
-        baseline: base,
-        project: headlineServers.map(({ label }) => ({ label, summary: summaries.get(label)! })),
-      },
-    };
+    return { report, headline: headlineOf('launch query', options.connections, servers, summaries) };
   } finally {
     for (const { server } of servers) await server.stop();
   }

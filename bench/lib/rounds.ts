@@ -1,5 +1,5 @@
 import type { Request } from 'autocannon';
-import { postgresCpuByPid, postgresCpuSince, type ChildServer } from './child-server.ts';
+import { postgresCpuByPid, postgresCpuSince, startChildServer, type ChildServer } from './child-server.ts';
 import { fmt, load, median, type LoadFigures } from './load.ts';
 
 /**
@@ -12,6 +12,25 @@ export interface BenchServer {
   server: ChildServer;
   /** The project's own server (it has /metrics to read). */
   project?: boolean;
+  /** Shown in the closing summary. */
+  headline?: boolean;
+}
+
+/** A configuration of the project's server under test. */
+export interface ProjectVariant {
+  label: string;
+  /** Environment of the project server (DATABASE_URL, LOG_LEVEL, OMIS_NAMED_STATEMENTS, ...). */
+  env: Record<string, string>;
+  /** Shown in the closing summary (the defaults, directly and through the pooler). */
+  headline?: boolean;
+}
+
+/** Starts the project's server once per variant, appending each to `servers` as it comes up. */
+export async function startProjects(variants: ProjectVariant[], servers: BenchServer[]): Promise<void> {
+  for (const variant of variants) {
+    const server = await startChildServer(variant.label, 'project-server.ts', variant.env);
+    servers.push({ label: `project, ${variant.label}`, server, project: true, headline: variant.headline ?? false });
+  }
 }
 
 export interface RoundOptions {
@@ -98,4 +117,14 @@ export interface HeadlineRow {
   baseline: Summary;
   /** The project server, by how it reaches the database (direct; through the pooler). */
   project: Array<{ label: string; summary: Summary }>;
+}
+
+/** The summary's lines of one case: the first server is the baseline, the headline ones follow it. */
+export function headlineOf(name: string, connections: number, servers: BenchServer[], summaries: Map<string, Summary>): HeadlineRow {
+  return {
+    case: name,
+    connections,
+    baseline: summaries.get(servers[0]!.label)!,
+    project: servers.filter((s) => s.headline).map(({ label }) => ({ label, summary: summaries.get(label)! })),
+  };
 }
