@@ -2,20 +2,24 @@ import { readFileSync } from 'node:fs';
 import { migrate, readMigrations } from '../db/migrate.ts';
 import { openDatabase } from '../db/database.ts';
 import { seedDatabase } from './seed-file.ts';
+import { sessionDatabaseUrl } from '../config/config.ts';
 import { CliError, cliConfig, describeDatabase, withDatabase } from './cli-support.ts';
 
 export const MIGRATE_HELP = `Usage: omis migrate
 
-Applies the pending migrations of prisma/migrations to DATABASE_URL (or the embedded database when it
-is unset), each in a transaction, under an advisory lock: safe to run from several instances at once.`;
+Applies the pending migrations of prisma/migrations to DIRECT_URL when it is set, else DATABASE_URL (or
+the embedded database when both are unset), each in a transaction, under an advisory lock: safe to run
+from several instances at once. The lock is held across transactions, so it needs a connection of its
+own: behind a pooler in transaction mode, set DIRECT_URL to PostgreSQL itself.`;
 
 export async function migrateCommand(): Promise<void> {
   const config = cliConfig();
-  const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.OMIS_DATA_DIR });
+  const target = { ...config, DATABASE_URL: sessionDatabaseUrl(config) };
+  const db = await openDatabase({ databaseUrl: target.DATABASE_URL, dataDir: config.OMIS_DATA_DIR });
   try {
     const result = await migrate(db, readMigrations());
     for (const name of result.applied) console.log(`applied ${name}`);
-    console.log(`${describeDatabase(config)}: ${result.applied.length} applied, ${result.alreadyApplied} already applied`);
+    console.log(`${describeDatabase(target)}: ${result.applied.length} applied, ${result.alreadyApplied} already applied`);
   } finally {
     await db.close();
   }

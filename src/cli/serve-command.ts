@@ -22,7 +22,7 @@ export const DEMO_SEED_FILE = path.resolve(path.dirname(fileURLToPath(import.met
 
 export async function serveCommand(_positionals: string[], values: Record<string, unknown>): Promise<void> {
   const config = withSimulatorChoice(cliConfig(), values);
-  const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.OMIS_DATA_DIR });
+  const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.OMIS_DATA_DIR, namedStatements: config.OMIS_NAMED_STATEMENTS });
   if (db.kind === 'postgres') await waitForPostgres(db, describeDatabase(config));
   if (db.kind === 'pglite') await migrate(db);
   if (values.demo && (await countAccounts(db.prisma)) === 0) {
