@@ -10,10 +10,10 @@ import { buildApp } from '../src/app.ts';
 import { configWith } from '../src/config/config.ts';
 import { openDatabase, createPglite } from '../src/db/database.ts';
 import { migrate } from '../src/db/migrate.ts';
-import { loadSeed, parseSeed } from '../src/db/seed.ts';
+import { seedDatabase } from '../src/cli/seed-file.ts';
 import { DEMO_SEED_FILE } from '../src/cli/serve-command.ts';
-import { RequestJournal } from '../src/journal/request-journal.ts';
-import { journalOptions } from '../src/plugins/journal.ts';
+import { RequestJournal } from '../src/tasks/request-journal.ts';
+import { journalOptions } from '../src/plugins/services.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -23,9 +23,9 @@ const dir = mkdtempSync(path.join(os.tmpdir(), 'omis-screenshots-'));
 const config = configWith({ OMIS_DATA_DIR: dir, OMIS_SECRET: 'screenshots-secret-0123456789' });
 const db = await openDatabase({ pglite: await createPglite(dir) });
 await migrate(db);
-await loadSeed(db.prisma, parseSeed(JSON.parse(readFileSync(DEMO_SEED_FILE, 'utf8')), config.OMIS_TIMEZONE), config.OMIS_TIMEZONE);
+await seedDatabase(db.prisma, JSON.parse(readFileSync(DEMO_SEED_FILE, 'utf8')), config.OMIS_TIMEZONE);
 const journal = new RequestJournal(db, journalOptions(config));
-const app = await buildApp({ config, database: db, journal });
+const app = await buildApp({ config, database: db, overrides: { journal } });
 const base = await app.listen({ port: 0, host: '127.0.0.1' });
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
 try {

@@ -5,26 +5,39 @@ import pg from 'pg';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { buildApp } from '../src/app.ts';
+import type { Services } from '../src/plugins/services.ts';
 import { configWith, type Config } from '../src/config/config.ts';
 import { openDatabase, type Database } from '../src/db/database.ts';
-import { loadSeed, parseSeed } from '../src/db/seed.ts';
+import { seedDatabase } from '../src/cli/seed-file.ts';
 import { withDatabaseName } from './global-setup.ts';
 import { standardSeed } from './fixtures/standard-seed.ts';
-import { RequestJournal } from '../src/journal/request-journal.ts';
-import { journalOptions } from '../src/plugins/journal.ts';
+import { RequestJournal } from '../src/tasks/request-journal.ts';
+import { journalOptions } from '../src/plugins/services.ts';
 
 /**
  * The one way tests get a database and an app. The database is PGlite (a migrated snapshot), or with
  * TEST_DATABASE_URL a database of its own on the real PostgreSQL, created from the migrated template
  * and dropped when the test file ends.
+ *
+ * With TEST_POOLER_URL as well (a pooler in transaction mode in front of that PostgreSQL, as CI's
+ * scripts/ci/pgbouncer.sh starts it), the app's connections go through the pooler, as a deployment's
+ * DATABASE_URL would; creating, migrating and dropping databases stay on the direct connection, as a
+ * deployment's DIRECT_URL would.
  */
 export const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
 export const databaseKind = onPostgres ? 'postgres' : 'pglite';
+export const throughPooler = Boolean(process.env.TEST_POOLER_URL);
+if (throughPooler && !onPostgres) throw new Error('TEST_POOLER_URL needs TEST_DATABASE_URL (the direct connection) as well');
 
 export interface TestDatabase {
   db: Database;
-  /** The database's URL on PostgreSQL (for a second instance or a CLI run); undefined on PGlite. */
+  /**
+   * The database's URL on PostgreSQL as the app reaches it (through the pooler with TEST_POOLER_URL),
+   * for a second instance or a CLI run; undefined on PGlite.
+   */
   url: string | undefined;
+  /** The same database without the pooler: a session of its own (migrations, pg_prepared_statements). */
+  directUrl: string | undefined;
   drop(): Promise<void>;
 }
 
@@ -34,7 +47,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     const snapshot = readFileSync(inject('pgliteSnapshot'));
     const pglite = await PGlite.create({ loadDataDir: new Blob([snapshot]) });
     const db = await openDatabase({ pglite });
-    return { db, url: undefined, drop: () => db.close() };
+    return { db, url: undefined, directUrl: undefined, drop: () => db.close() };
   }
   const name = `omis_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -44,11 +57,13 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   } finally {
     await admin.end();
   }
-  const url = withDatabaseName(adminUrl, name);
+  const directUrl = withDatabaseName(adminUrl, name);
+  const url = throughPooler ? withDatabaseName(process.env.TEST_POOLER_URL!, name) : directUrl;
   const db = await openDatabase({ databaseUrl: url, poolSize: 8 });
   return {
     db,
     url,
+    directUrl,
     async drop() {
       await db.close();
       const dropper = new pg.Client({ connectionString: adminUrl });
@@ -62,6 +77,17 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   };
 }
 
+/**
+ * The same database as a second server process would reach it: on PostgreSQL a connection pool of
+ * its own (through the pooler too, with TEST_POOLER_URL), closed by its drop(); on PGlite the one
+ * embedded database, left open (its owner drops it).
+ */
+export async function anotherInstanceOf(database: TestDatabase, poolSize = 8): Promise<TestDatabase> {
+  if (!database.url) return { ...database, drop: async () => {} };
+  const db = await openDatabase({ databaseUrl: database.url, poolSize });
+  return { db, url: database.url, directUrl: database.directUrl, drop: () => db.close() };
+}
+
 export interface TestApp {
   app: FastifyInstance;
   db: Database;
@@ -71,12 +97,22 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** Builds the app (never the server) on a test database, with env overrides. */
-export async function buildTestApp(options: { env?: Record<string, string>; database?: TestDatabase } = {}): Promise<TestApp> {
+export interface TestAppOptions {
+  /** Configuration, as environment variables, over the test defaults. */
+  env?: Record<string, string>;
+  /** A database of the test's own (closed by the test); a fresh one otherwise. */
+  database?: TestDatabase;
+  /** Services to use instead of the ones the app would build. */
+  overrides?: Partial<Services>;
+}
+
+/** Builds the app (never the server) on a test database. */
+export async function buildTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase());
   const config = configWith({ OMIS_SECRET: 'test-secret-0123456789abcdef', ...options.env });
-  const journal = config.OMIS_JOURNAL ? new RequestJournal(database.db, journalOptions(config)) : undefined;
-  const app = await buildApp({ config, database: database.db, journal });
+  // The journal is made here, so that a test can flush it (write what is queued) when it reads it.
+  const journal = options.overrides && 'journal' in options.overrides ? options.overrides.journal : config.OMIS_JOURNAL ? new RequestJournal(database.db, journalOptions(config)) : undefined;
+  const app = await buildApp({ config, database: database.db, overrides: { ...options.overrides, journal } });
   return {
     app,
     db: database.db,
@@ -89,9 +125,9 @@ export async function buildTestApp(options: { env?: Record<string, string>; data
   };
 }
 
-/** Loads a seed document (contract §11 format) into a test database. */
+/** Loads a seed document (docs/API.md#seed-file) into a test database. */
 export async function seedWith(db: Database, seed: unknown, timeZone = 'Asia/Taipei') {
-  return loadSeed(db.prisma, parseSeed(seed, timeZone), timeZone);
+  return seedDatabase(db.prisma, seed, timeZone);
 }
 
 /** A GET URL of the page with the given fields in the query string (encoded as browsers do). */
@@ -124,7 +160,7 @@ export function multipartBody(fields: Array<[string, string]>, files: Array<{ fi
  * An app on a database of this test file's own, seeded (the standard account tree by default) before
  * the file's tests and closed after them. The returned object is filled in by the beforeAll hook.
  */
-export function useSeededApp(seed: unknown = standardSeed, options: { env?: Record<string, string> } = {}): TestApp {
+export function useSeededApp(seed: unknown = standardSeed, options: Omit<TestAppOptions, 'database'> = {}): TestApp {
   const t = {} as TestApp;
   beforeAll(async () => {
     Object.assign(t, await buildTestApp(options));

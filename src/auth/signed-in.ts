@@ -22,7 +22,7 @@ export function passwordStamp(passwordHash: string): string {
 }
 
 /** The caller a signed-in account acts as, when the account read now is still the one that signed in (else 100). */
-export function signedInCaller(read: PreRead, account: SignedInAccount): Caller {
+export function signedInCaller(read: PreRead, account: Pick<SignedInAccount, 'userId' | 'passwordStamp'>): Caller {
   const row = read.account;
   if (!row || row.user_id !== account.userId || passwordStamp(row.password_hash) !== account.passwordStamp) {
     throw new ApiError(ErrorCodes.BAD_LOGIN);

@@ -1,21 +1,25 @@
 import { readFileSync } from 'node:fs';
 import { migrate, readMigrations } from '../db/migrate.ts';
 import { openDatabase } from '../db/database.ts';
-import { loadSeed, parseSeed } from '../db/seed.ts';
+import { seedDatabase } from './seed-file.ts';
+import { sessionDatabaseUrl } from '../config/config.ts';
 import { CliError, cliConfig, describeDatabase, withDatabase } from './cli-support.ts';
 
 export const MIGRATE_HELP = `Usage: omis migrate
 
-Applies the pending migrations of prisma/migrations to DATABASE_URL (or the embedded database when it
-is unset), each in a transaction, under an advisory lock: safe to run from several instances at once.`;
+Applies the pending migrations of prisma/migrations to DIRECT_URL when it is set, else DATABASE_URL (or
+the embedded database when both are unset), each in a transaction, under an advisory lock: safe to run
+from several instances at once. The lock is held across transactions, so it needs a connection of its
+own: behind a pooler in transaction mode, set DIRECT_URL to PostgreSQL itself.`;
 
 export async function migrateCommand(): Promise<void> {
   const config = cliConfig();
-  const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.OMIS_DATA_DIR });
+  const target = { ...config, DATABASE_URL: sessionDatabaseUrl(config) };
+  const db = await openDatabase({ databaseUrl: target.DATABASE_URL, dataDir: config.OMIS_DATA_DIR });
   try {
     const result = await migrate(db, readMigrations());
     for (const name of result.applied) console.log(`applied ${name}`);
-    console.log(`${describeDatabase(config)}: ${result.applied.length} applied, ${result.alreadyApplied} already applied`);
+    console.log(`${describeDatabase(target)}: ${result.applied.length} applied, ${result.alreadyApplied} already applied`);
   } finally {
     await db.close();
   }
@@ -23,7 +27,7 @@ export async function migrateCommand(): Promise<void> {
 
 export const SEED_HELP = `Usage: omis seed FILE
 
-Loads accounts and launches (with their jobs and recipients) from a JSON seed file (format: README.md).
+Loads accounts and launches (with their jobs and recipients) from a JSON seed file (format: docs/API.md#seed-file).
 All or nothing: a bad file is refused with a message naming the entry, and nothing of it is written.
 Records whose ID or login already exists are left as they are, so loading a file twice changes nothing.`;
 
@@ -37,9 +41,8 @@ export async function seedCommand(positionals: string[]): Promise<void> {
   } catch (error) {
     throw new CliError(`cannot read ${file}: ${(error as Error).message}`);
   }
-  const seed = parseSeed(json, config.OMIS_TIMEZONE);
   await withDatabase(config, async (db) => {
-    const { created, skipped } = await loadSeed(db.prisma, seed, config.OMIS_TIMEZONE);
+    const { created, skipped } = await seedDatabase(db.prisma, json, config.OMIS_TIMEZONE);
     console.log(
       `seeded ${describeDatabase(config)}: ${created.accounts} accounts, ${created.launches} launches, ` +
         `${created.jobs} jobs, ${created.recipients} recipients created; ` +

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { listJournal, type JournalEntry, type JournalFilter } from '../store/journal.ts';
-import { formatJournalDetail, formatJournalLine } from '../journal/journal-format.ts';
+import { formatJournalDetail, formatJournalLine } from '../tasks/journal-format.ts';
 import type { Database } from '../db/database.ts';
 import { CliError, cliConfig, withDatabase } from './cli-support.ts';
 

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { findAccount } from '../accounts/account-store.ts';
+import { findAccount } from '../store/accounts.ts';
 import { clearSandboxRule, listSandboxRules, setSandboxRule, type SandboxRow } from '../store/sandbox.ts';
 import { describeRule, parseSandboxRule, SandboxRuleError } from '../tasks/sandbox-rule.ts';
 import type { Database } from '../db/database.ts';

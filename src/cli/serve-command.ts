@@ -3,7 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDatabase, type Database } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
-import { loadSeed, parseSeed } from '../db/seed.ts';
+import { seedDatabase } from './seed-file.ts';
+import { countAccounts } from '../store/accounts.ts';
 import type { Config } from '../config/config.ts';
 import { startServer } from '../server.ts';
 import { CliError, cliConfig, describeDatabase } from './cli-support.ts';
@@ -21,12 +22,11 @@ export const DEMO_SEED_FILE = path.resolve(path.dirname(fileURLToPath(import.met
 
 export async function serveCommand(_positionals: string[], values: Record<string, unknown>): Promise<void> {
   const config = withSimulatorChoice(cliConfig(), values);
-  const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.OMIS_DATA_DIR });
+  const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.OMIS_DATA_DIR, namedStatements: config.OMIS_NAMED_STATEMENTS });
   if (db.kind === 'postgres') await waitForPostgres(db, describeDatabase(config));
   if (db.kind === 'pglite') await migrate(db);
-  if (values.demo && (await db.prisma.account.count()) === 0) {
-    const seed = parseSeed(JSON.parse(readFileSync(DEMO_SEED_FILE, 'utf8')), config.OMIS_TIMEZONE);
-    await loadSeed(db.prisma, seed, config.OMIS_TIMEZONE);
+  if (values.demo && (await countAccounts(db.prisma)) === 0) {
+    await seedDatabase(db.prisma, JSON.parse(readFileSync(DEMO_SEED_FILE, 'utf8')), config.OMIS_TIMEZONE);
   }
   const app = await startServer({ config, database: db, onClose: () => db.close() });
   const address = app.server.address();

@@ -1,5 +1,5 @@
 import { Field, parseRecordId } from '../request/fields.ts';
-import type { ParamBag } from '../request/param-bag.ts';
+import type { FormFields } from './console-web.ts';
 
 /**
  * What a console button asks the page to do (pure): the fields a legacy client would send for it
@@ -28,7 +28,7 @@ export function confirmQuestion(action: string, what: string): string | undefine
 }
 
 /** The action a console form names, or undefined when it names none the console offers. */
-export function actionSpec(launchId: number, form: ParamBag): ActionSpec | undefined {
+export function actionSpec(launchId: number, form: FormFields): ActionSpec | undefined {
   const jobText = form.text(Field.jobId);
   if (jobText !== undefined) {
     const jobId = parseRecordId(jobText);

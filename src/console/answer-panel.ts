@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { renderCsv } from '../render/csv-response.ts';
-import type { TaskResponse } from '../render/task-response.ts';
+import type { Answer } from '../render/answer.ts';
 import { renderXml } from '../render/xml-response.ts';
 import { Field } from '../request/fields.ts';
 import { html, type Html } from './html.ts';
@@ -31,7 +31,7 @@ export const SHOWN_CHARS = 64 * 1024;
 
 const cut = (text: string) => (text.length > SHOWN_CHARS ? `${text.slice(0, SHOWN_CHARS)}\n… (${text.length - SHOWN_CHARS} more characters)` : text);
 
-export async function panelData(title: string, caption: string, fields: Array<[string, string]>, response: TaskResponse): Promise<PanelData> {
+export async function panelData(title: string, caption: string, fields: Array<[string, string]>, response: Answer): Promise<PanelData> {
   return {
     title,
     caption,

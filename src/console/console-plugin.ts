@@ -5,7 +5,6 @@ import fastifyCookie from '@fastify/cookie';
 import fastifySession from '@fastify/session';
 import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyHelmet from '@fastify/helmet';
-import type { Config } from '../config/config.ts';
 import { isTransientDatabaseError } from '../db/wait-for-database.ts';
 import { ConsoleSessionStore } from './session-store.ts';
 import { consoleKeys, CSRF_COOKIE, csrfTokenOf, csrfUser, isHtmx, SESSION_COOKIE, sendHtml, toSignIn } from './console-web.ts';
@@ -35,8 +34,9 @@ const ASSETS: Record<string, { file: string; type: string }> = {
   'console.css': { file: new URL('./assets/console.css', import.meta.url).pathname, type: 'text/css; charset=utf-8' },
 };
 
-export default async function consolePlugin(app: FastifyInstance, { config }: { config: Config }) {
-  const keys = consoleKeys(app.signingSecret);
+export default async function consolePlugin(app: FastifyInstance) {
+  const { config, db, secret } = app.services;
+  const keys = consoleKeys(secret);
   const lifetimeMs = config.OMIS_CONSOLE_SESSION_MINUTES * 60_000;
 
   await app.register(fastifyHelmet, {
@@ -91,7 +91,7 @@ export default async function consolePlugin(app: FastifyInstance, { config }: { 
       secret: keys.session,
       cookieName: SESSION_COOKIE,
       cookie: { path: CONSOLE_PATH, httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: lifetimeMs },
-      store: new ConsoleSessionStore(app.db, lifetimeMs) as never,
+      store: new ConsoleSessionStore(db, lifetimeMs) as never,
       saveUninitialized: false,
       rolling: false,
     });
@@ -111,8 +111,8 @@ export default async function consolePlugin(app: FastifyInstance, { config }: { 
       if (request.routeOptions.config.signedOut || request.session.account) return;
       return toSignIn(request, reply);
     });
-    await pages.register(signInRoutes, { config });
-    await pages.register(launchRoutes, { config });
-    await pages.register(developerRoutes, { config });
+    await pages.register(signInRoutes);
+    await pages.register(launchRoutes);
+    await pages.register(developerRoutes);
   });
 }

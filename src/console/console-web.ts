@@ -3,10 +3,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type {} from '@fastify/session';
 import type {} from '@fastify/csrf-protection';
 import type { SignedInAccount } from '../auth/signed-in.ts';
-import { parseUrlEncoded } from '../request/aspnet-decode.ts';
-import { rawQueryString } from '../request/collect-params.ts';
-import { ParamBag, type NamedValues } from '../request/param-bag.ts';
-import { TASK_MANAGER_PATH } from '../routes/task-manager.ts';
+import { queryFields, storableText } from '../request/collect-params.ts';
+import { PAGE_PATH } from '../request/page-request.ts';
 import type { Html } from './html.ts';
 import { CONSOLE_PATH, type PageContext } from './layout.ts';
 import type { PanelData } from './answer-panel.ts';
@@ -33,13 +31,38 @@ export function consoleKeys(signingSecret: string) {
   return { session: derive('session-cookie'), cookie: derive('cookie-signing'), csrf: derive('csrf-hmac') };
 }
 
-/** The fields of a console request: its query string, then its urlencoded form (names in any case, as the page reads them). */
-export function fieldsOf(request: FastifyRequest): ParamBag {
-  const body = Array.isArray(request.body) ? (request.body as NamedValues) : [];
-  return new ParamBag([
-    ['query', parseUrlEncoded(rawQueryString(request.raw.url ?? ''))],
-    ['form', body],
-  ]);
+type Pairs = ReadonlyArray<readonly [string, string]>;
+
+/**
+ * The fields of a console page's request: its query string (read as the page reads one), then its
+ * urlencoded form; a name in any letter case, its first value. (The console's own forms, not the
+ * page's parameters: those only src/request/ reads.)
+ */
+export class FormFields {
+  readonly #values = new Map<string, string>();
+
+  constructor(pairs: Pairs) {
+    for (const [name, value] of pairs) {
+      const key = name.toLowerCase();
+      if (!this.#values.has(key)) this.#values.set(key, value);
+    }
+  }
+
+  get(name: string): string | undefined {
+    return this.#values.get(name.toLowerCase());
+  }
+
+  /** The value without surrounding white space; undefined when absent or blank. */
+  text(name: string): string | undefined {
+    const value = this.get(name)?.trim();
+    return value === '' ? undefined : value;
+  }
+}
+
+export function fieldsOf(request: FastifyRequest): FormFields {
+  const body = Array.isArray(request.body) ? (request.body as Pairs) : [];
+  // Text PostgreSQL can store (no NUL, no lone surrogate), as the page makes its own fields.
+  return new FormFields([...queryFields(request.raw.url ?? ''), ...storableText(body)]);
 }
 
 /** The CSRF token of a request: the header htmx sends, or the form's hidden field. */
@@ -65,7 +88,7 @@ export function sendHtml(reply: FastifyReply, body: Html, status = 200) {
 
 /** The page's absolute URL as this browser reaches the server (for the requests to copy). */
 export function pageUrlOf(request: FastifyRequest): string {
-  return `${request.protocol}://${request.host}${TASK_MANAGER_PATH}`;
+  return `${request.protocol}://${request.host}${PAGE_PATH}`;
 }
 
 /** Back to the sign-in page (htmx follows HX-Redirect; a page load follows a 303). */

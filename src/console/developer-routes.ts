@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Config } from '../config/config.ts';
 import type { SignedInAccount } from '../auth/signed-in.ts';
 import { listJournal } from '../store/journal.ts';
 import { treeAccounts } from '../store/console-launches.ts';
@@ -23,15 +22,16 @@ function journalQuery(request: FastifyRequest): JournalQuery {
   return { login: fields.text('login')?.slice(0, 200), code: code !== undefined && /^\d{1,5}$/.test(code) ? Number(code) : undefined };
 }
 
-export default async function developerRoutes(app: FastifyInstance, { config }: { config: Config }) {
+export default async function developerRoutes(app: FastifyInstance) {
+  const { config, db } = app.services;
   const timeZone = config.OMIS_TIMEZONE;
 
   app.get('/requests', async (request, reply) => {
     const query = journalQuery(request);
     const viewerId = account(request).userId;
     const [entries, accounts] = await Promise.all([
-      listJournal(app.db, { viewerId, login: query.login, errorCode: query.code, limit: JOURNAL_PAGE_ROWS }),
-      treeAccounts(app.db, viewerId),
+      listJournal(db, { viewerId, login: query.login, errorCode: query.code, limit: JOURNAL_PAGE_ROWS }),
+      treeAccounts(db, viewerId),
     ]);
     const view = { entries, query, logins: accounts.map((a) => a.login), enabled: config.OMIS_JOURNAL, timeZone };
     return sendHtml(reply, journalPage(pageContext(request, reply), view));
@@ -40,7 +40,7 @@ export default async function developerRoutes(app: FastifyInstance, { config }: 
   app.get('/requests/rows', async (request, reply) => {
     const query = journalQuery(request);
     const after = fieldsOf(request).text('after');
-    const entries = await listJournal(app.db, {
+    const entries = await listJournal(db, {
       viewerId: account(request).userId,
       login: query.login,
       errorCode: query.code,
@@ -53,7 +53,7 @@ export default async function developerRoutes(app: FastifyInstance, { config }: 
 
   async function showSandbox(request: FastifyRequest, reply: Parameters<typeof sendHtml>[0], extra: { values?: Record<string, string>; error?: string; done?: string } = {}, status = 200) {
     const viewerId = account(request).userId;
-    const [accounts, rules] = await Promise.all([treeAccounts(app.db, viewerId), listSandboxRules(app.db, viewerId)]);
+    const [accounts, rules] = await Promise.all([treeAccounts(db, viewerId), listSandboxRules(db, viewerId)]);
     return sendHtml(reply, sandboxPage(pageContext(request, reply), { accounts, rules, timeZone, ...extra }), status);
   }
 
@@ -65,7 +65,7 @@ export default async function developerRoutes(app: FastifyInstance, { config }: 
   /** The account a form names, when it is in the manager's tree. */
   async function treeAccount(request: FastifyRequest) {
     const id = Number(fieldsOf(request).text('account'));
-    return (await treeAccounts(app.db, account(request).userId)).find((a) => a.user_id === id);
+    return (await treeAccounts(db, account(request).userId)).find((a) => a.user_id === id);
   }
 
   app.post('/sandbox', async (request, reply) => {
@@ -75,7 +75,7 @@ export default async function developerRoutes(app: FastifyInstance, { config }: 
     if (!target) return showSandbox(request, reply, { values, error: 'Choose an account of your tree.' }, 400);
     try {
       const rule = parseSandboxRule(values);
-      await setSandboxRule(app.db, target.user_id, rule, account(request).login);
+      await setSandboxRule(db, target.user_id, rule, account(request).login);
       request.log.info({ event: 'sandbox-set', by: account(request).login, account: target.login, rule: describeRule(rule) }, 'console: sandbox rule set');
       // Post, redirect, get: Reload never sets the rule again.
       return reply.redirect(`${CONSOLE_PATH}/sandbox?set=${encodeURIComponent(target.login)}`, 303);
@@ -87,7 +87,7 @@ export default async function developerRoutes(app: FastifyInstance, { config }: 
 
   app.post('/sandbox/clear', async (request, reply) => {
     const target = await treeAccount(request);
-    if (target && (await clearSandboxRule(app.db, target.user_id))) {
+    if (target && (await clearSandboxRule(db, target.user_id))) {
       request.log.info({ event: 'sandbox-clear', by: account(request).login, account: target.login }, 'console: sandbox rule cleared');
     }
     return reply.redirect(`${CONSOLE_PATH}/sandbox`, 303);

@@ -1,5 +1,5 @@
 import type { JournalEntry } from '../store/journal.ts';
-import { journalOutcome, journalTime } from '../journal/journal-format.ts';
+import { journalOutcome, journalTime } from '../tasks/journal-format.ts';
 import { html, type Html } from './html.ts';
 import { CONSOLE_PATH, notice, page, type PageContext } from './layout.ts';
 
@@ -52,7 +52,7 @@ function entryHtml(entry: JournalEntry, timeZone: string): Html {
           ? html`<tr><td colspan="4">none (the request was answered before its parameters were read)</td></tr>`
           : entry.params.map(
               (param) =>
-                html`<tr class="${param.won ? 'won' : 'shadowed'}"><td>${param.name}</td><td><code>${param.value}</code></td><td>${param.source}</td><td>${param.won ? 'used' : 'shadowed'}</td></tr>`,
+                html`<tr class="${param.used ? 'used' : 'shadowed'}"><td>${param.name}</td><td><code>${param.value}</code></td><td>${param.source}</td><td>${param.used ? 'used' : 'shadowed'}</td></tr>`,
             )
       }</tbody>
     </table>

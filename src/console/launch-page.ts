@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
-import type { JobView, LaunchView, TaskResponse } from '../render/task-response.ts';
+import type { JobView, LaunchView, Answer } from '../render/answer.ts';
 import type { JobExtras } from '../store/console-launches.ts';
 import { RECIPIENTS_COUNTED } from '../store/console-launches.ts';
 import { Field } from '../request/fields.ts';
@@ -19,7 +19,7 @@ import { confirmQuestion, pickerValue } from './action-spec.ts';
 export const LIVE_POLL_SECONDS = 3;
 
 export interface LaunchPageView {
-  response: TaskResponse & { launch: LaunchView };
+  response: Answer & { launch: LaunchView };
   ownerLogin: string | undefined;
   jobs: Map<number, JobExtras>;
   timeZone: string;

@@ -1,11 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Config } from '../config/config.ts';
 import type { SignedInAccount } from '../auth/signed-in.ts';
 import { ErrorCodes } from '../errors/error-codes.ts';
 import { Field, parseRecordId } from '../request/fields.ts';
-import type { LaunchView, TaskResponse } from '../render/task-response.ts';
+import type { LaunchView, Answer } from '../render/answer.ts';
 import { renderCsv } from '../render/csv-response.ts';
-import { attachmentName } from '../render/send-response.ts';
+import { attachmentName } from '../render/send-answer.ts';
 import { launchExtras, listLaunches, treeAccounts } from '../store/console-launches.ts';
 import { askPage } from './console-requests.ts';
 import { fieldsOf, isHtmx, pageContext, pageUrlOf, sendHtml, toSignIn } from './console-web.ts';
@@ -40,14 +39,15 @@ function listQuery(request: FastifyRequest): ListQuery {
   };
 }
 
-export default async function launchRoutes(app: FastifyInstance, { config }: { config: Config }) {
+export default async function launchRoutes(app: FastifyInstance) {
+  const { config, db } = app.services;
   const timeZone = config.OMIS_TIMEZONE;
 
   async function listView(request: FastifyRequest) {
     const query = listQuery(request);
     const viewer = account(request).userId;
-    const pageOf = (n: number) => listLaunches(app.db, viewer, { status: query.status, ownerId: query.owner, text: query.text, offset: (n - 1) * PAGE_SIZE, limit: PAGE_SIZE });
-    const [first, accounts] = await Promise.all([pageOf(query.page), treeAccounts(app.db, viewer)]);
+    const pageOf = (n: number) => listLaunches(db, viewer, { status: query.status, ownerId: query.owner, text: query.text, offset: (n - 1) * PAGE_SIZE, limit: PAGE_SIZE });
+    const [first, accounts] = await Promise.all([pageOf(query.page), treeAccounts(db, viewer)]);
     let list = first;
     if (list.rows.length === 0 && query.page > 1) {
       // Past the last page (the list shrank, or a typed URL): show the last page there is.
@@ -68,15 +68,15 @@ export default async function launchRoutes(app: FastifyInstance, { config }: { c
   });
 
   /** The launch as the page answers a LaunchID query, with what the console shows beside it; or why not. */
-  async function launchView(request: FastifyRequest, launchId: number): Promise<{ view?: LaunchPageView; response: TaskResponse }> {
+  async function launchView(request: FastifyRequest, launchId: number): Promise<{ view?: LaunchPageView; response: Answer }> {
     const response = await askPage(request, account(request), [[Field.launchId, String(launchId)]]);
     if (response.errorCode !== 0 || !response.launch) return { response };
-    const extras = await launchExtras(app.db, launchId, response.launch.jobs.map((job) => job.jobId));
-    return { response, view: { response: response as TaskResponse & { launch: LaunchView }, ownerLogin: extras.ownerLogin, jobs: extras.jobs, timeZone } };
+    const extras = await launchExtras(db, launchId, response.launch.jobs.map((job) => job.jobId));
+    return { response, view: { response: response as Answer & { launch: LaunchView }, ownerLogin: extras.ownerLogin, jobs: extras.jobs, timeZone } };
   }
 
   /** A refusal of the launch's query as a page: signed out (100), missing (111), unlicensed (1000), unavailable (9999). */
-  function refusal(request: FastifyRequest, reply: FastifyReply, ctx: PageContext, response: TaskResponse) {
+  function refusal(request: FastifyRequest, reply: FastifyReply, ctx: PageContext, response: Answer) {
     if (response.errorCode === ErrorCodes.BAD_LOGIN) return toSignIn(request, reply);
     const status = response.errorCode === ErrorCodes.NO_LAUNCH ? 404 : response.errorCode === ErrorCodes.UNAVAILABLE ? 503 : 403;
     return sendHtml(reply, messagePage(ctx, `ErrorCode ${response.errorCode}`, response.errorMsg), status);
@@ -84,7 +84,7 @@ export default async function launchRoutes(app: FastifyInstance, { config }: { c
 
   const who = (request: FastifyRequest) => ({ login: account(request).login, pageUrl: pageUrlOf(request) });
 
-  async function queryPanel(request: FastifyRequest, launchId: number, response: TaskResponse): Promise<Html> {
+  async function queryPanel(request: FastifyRequest, launchId: number, response: Answer): Promise<Html> {
     const data = await panelData(`Query launch ${launchId}`, '查詢任務', [[Field.launchId, String(launchId)]], response);
     return html`<details class="query-panel"><summary>This launch as a legacy client asks for it, and the answer it gets</summary>${answerPanel(data, who(request))}</details>`;
   }

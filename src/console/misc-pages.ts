@@ -1,5 +1,5 @@
 import { Field } from '../request/fields.ts';
-import type { TaskResponse } from '../render/task-response.ts';
+import type { Answer } from '../render/answer.ts';
 import { html, type Html } from './html.ts';
 import { CONSOLE_PATH, csrfField, notice, page, type PageContext } from './layout.ts';
 import { launchPath } from './launch-page.ts';
@@ -41,7 +41,7 @@ export function confirmPage(ctx: PageContext, launchId: number, what: string, qu
 }
 
 /** The recipients a lookup found, by job (the page's answer says the same in XML). */
-export function lookupResult(response: TaskResponse): Html {
+export function lookupResult(response: Answer): Html {
   if (response.errorCode !== 0 || !response.launch) return notice('info', `ErrorCode ${response.errorCode}: ${response.errorMsg}`);
   const rows = response.launch.jobs.flatMap((job) =>
     job.recipients.map(

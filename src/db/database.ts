@@ -8,7 +8,7 @@ import { PrismaClient } from '../generated/prisma/client.ts';
 import { openEmbeddedDir } from './embedded-template.ts';
 
 /**
- * The database switch (CONTRACT.md §10): with DATABASE_URL, PostgreSQL through a `pg` pool; without
+ * The database switch (docs/API.md#configuration): with DATABASE_URL, PostgreSQL through a `pg` pool; without
  * it, an embedded PGlite in OMIS_DATA_DIR. Either way the app gets a Prisma client over a driver
  * adapter, plus the driver itself for the few things Prisma cannot do (multi-statement migration
  * scripts, advisory locks held across statements).
@@ -24,8 +24,12 @@ export interface Database {
   withConnection<T>(work: (conn: SqlConnection) => Promise<T>): Promise<T>;
   /** Runs `work` in one transaction on one connection: committed when it resolves, rolled back when it throws. */
   transaction<T>(work: (tx: SqlConnection) => Promise<T>): Promise<T>;
+  /** One round trip that proves the database answers (health checks, waiting for it at start-up). */
+  ping(): Promise<void>;
   /** The pg pool, when on PostgreSQL (metrics, hot-path queries). */
   readonly pool: pg.Pool | undefined;
+  /** Whether the hot path may prepare its read by name on a connection (OpenOptions.namedStatements). */
+  readonly namedStatements: boolean;
   close(): Promise<void>;
 }
 
@@ -40,10 +44,16 @@ export interface OpenOptions {
   /** An existing PGlite (tests load a migrated snapshot into one). */
   pglite?: PGlite | undefined;
   poolSize?: number | undefined;
+  /**
+   * Prepare the hot path's read by name on each PostgreSQL connection (OMIS_NAMED_STATEMENTS). Off
+   * by default: behind a pooler in transaction mode the next statement runs on another server
+   * connection, where that name is missing or already taken (9999 for the request).
+   */
+  namedStatements?: boolean | undefined;
 }
 
 export async function openDatabase(options: OpenOptions): Promise<Database> {
-  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolSize ?? 10);
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolSize ?? 10, options.namedStatements ?? false);
   return openPglite(options.pglite ?? (await createPglite(options.dataDir ?? './.omis')));
 }
 
@@ -56,7 +66,7 @@ export async function createPglite(dataDir: string): Promise<PGlite> {
 /** Longest wait for a PostgreSQL connection (new, or free in the pool) before answering 9999. */
 export const CONNECT_TIMEOUT_MS = 800;
 
-function openPostgres(url: string, poolSize: number): Database {
+function openPostgres(url: string, poolSize: number, namedStatements: boolean): Database {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
@@ -76,8 +86,12 @@ function openPostgres(url: string, poolSize: number): Database {
     kind: 'postgres',
     prisma,
     pool,
+    namedStatements,
     async exec(sql) {
       await pool.query(sql);
+    },
+    async ping() {
+      await pool.query('SELECT 1');
     },
     async query<Row>(sql: string, params: unknown[] = []) {
       return (await pool.query(sql, params)).rows as Row[];
@@ -136,8 +150,12 @@ function openPglite(db: PGlite): Database {
     kind: 'pglite',
     prisma,
     pool: undefined,
+    namedStatements: false,
     exec: conn.exec,
     query: conn.query,
+    ping: async () => {
+      await db.query('SELECT 1');
+    },
     withConnection: (work) => work(conn),
     transaction: (work) =>
       db.transaction((tx) =>

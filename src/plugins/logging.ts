@@ -4,7 +4,7 @@ import { LogController, type FastifyReply, type FastifyRequest, type FastifyServ
 import fp from 'fastify-plugin';
 import pino from 'pino';
 import type { Config } from '../config/config.ts';
-import { aspnetUrlDecode } from '../request/aspnet-decode.ts';
+import { isSecretName, REDACTED, redactUrl } from '../request/secret-names.ts';
 
 /**
  * Logs (pino, through Fastify): one request id per request, taken from a proxy's X-Request-Id when
@@ -12,33 +12,8 @@ import { aspnetUrlDecode } from '../request/aspnet-decode.ts';
  * (legacy clients send ManagerPassword and whole XmlRequest documents in the query string), so the
  * request serializer rewrites the logged URL with those values replaced.
  */
-export const REDACTED = '[REDACTED]';
-
-/** A parameter is secret when its name (decoded as the page decodes it, any case) is one of these… */
-const SECRET_NAMES = new Set(['xmlrequest', 'signature', 'omis_secret']);
-/** …or contains one of these. */
-const SECRET_PARTS = ['password', 'secret', 'token'];
-
-export function isSecretName(rawName: string): boolean {
-  const name = aspnetUrlDecode(rawName).trim().toLowerCase();
-  return SECRET_NAMES.has(name) || SECRET_PARTS.some((part) => name.includes(part));
-}
-
-/** The URL with the values of secret query parameters replaced; everything else as sent. */
-export function redactUrl(url: string): string {
-  const mark = url.indexOf('?');
-  if (mark < 0) return url;
-  const query = url
-    .slice(mark + 1)
-    .split('&')
-    .map((segment) => {
-      const eq = segment.indexOf('=');
-      if (eq < 0) return segment;
-      return isSecretName(segment.slice(0, eq)) ? `${segment.slice(0, eq)}=${REDACTED}` : segment;
-    })
-    .join('&');
-  return `${url.slice(0, mark)}?${query}`;
-}
+// The log hides secrets by the rule the request journal follows too.
+export { REDACTED, isSecretName, redactUrl };
 
 interface SerializableRequest {
   method: string;
@@ -70,7 +45,7 @@ export function requestId(request: IncomingMessage): string {
 /**
  * One log line per request at `info`, written when the answer has gone: Fastify's usual pair
  * (`incoming request` + `request completed`) doubled the logging, which was a fifth of a request's
- * CPU (issue 6, docs/PERFORMANCE.md). The completion line carries the request's fields too, so
+ * CPU (docs/PERFORMANCE.md). The completion line carries the request's fields too, so
  * nothing is lost; `incoming request` is still there at `debug`, to see requests that never finish.
  */
 export class OneLinePerRequest extends LogController {
@@ -89,8 +64,7 @@ export class OneLinePerRequest extends LogController {
 /**
  * Standard output, written asynchronously and in batches: lines are gathered until 4 KiB have
  * accumulated (or half a second has passed) and then written by one system call, off the event
- * loop; one write per line cost the server more CPU than building the line (issue 6,
- * docs/PERFORMANCE.md). pino flushes what is left when the process exits, on a signal or an error
+ * loop; one write per line cost the server more CPU than building the line (docs/PERFORMANCE.md). pino flushes what is left when the process exits, on a signal or an error
  * too; only a kill -9 can lose the last half second of lines.
  */
 export const LOG_BATCH_BYTES = 4096;
@@ -153,7 +127,7 @@ export function loggingOptions(
  */
 export default fp(
   async (app) => {
-    // Callback-style hooks on every request: no promise per request (issue 6).
+    // Callback-style hooks on every request: no promise per request.
     app.addHook('onRequest', (request, reply, done) => {
       reply.header('x-request-id', request.id);
       done();

@@ -1,7 +1,8 @@
 /**
- * The ASP.NET parameter bag (CONTRACT.md §2): names are case-insensitive; within one source a name
- * given more than once is joined with `,`; across sources the first source that has a name wins
- * (query string, then form fields, then the fields of an XML request).
+ * The ASP.NET parameter bag (docs/API.md#parameters): names are case-insensitive; within one source a
+ * name given more than once is joined with `,`; across sources the first source that has a name wins
+ * (query string, then form fields, then the fields of an XML request). Only src/request/ reads it:
+ * it becomes a PageRequest (request/page-request.ts), and nothing after that sees it.
  */
 export type ParamSource = 'query' | 'form' | 'xml';
 
@@ -18,15 +19,12 @@ export function collapseSource(pairs: NamedValues): Map<string, string> {
   return map;
 }
 
-/** One parameter as the request gave it (CONSOLE: the request journal shows these). */
+/** One parameter as a source gave it (repeats joined), and whether it is the value the request used. */
 export interface ParamTrace {
-  /** The name as first spelt in its source. */
   name: string;
-  /** The source's value (repeats joined with `,`). */
   value: string;
   source: ParamSource;
-  /** This source's value is the one the page used. */
-  won: boolean;
+  used: boolean;
 }
 
 export class ParamBag {
@@ -38,24 +36,8 @@ export class ParamBag {
 
   /** Adds a source after those already present (so it has the lowest priority). */
   add(source: ParamSource, pairs: NamedValues): this {
-    // The pairs are kept as given (no copy) for trace(), which runs off the request path.
     this.sources.push({ source, values: collapseSource(pairs), pairs });
     return this;
-  }
-
-  /** CONSOLE: every parameter of every source, in order, with the source that won each name. */
-  trace(): ParamTrace[] {
-    const traced: ParamTrace[] = [];
-    for (const { source, values, pairs } of this.sources) {
-      const seen = new Set<string>();
-      for (const [name] of pairs) {
-        const key = name.toLowerCase();
-        if (seen.has(key)) continue;
-        seen.add(key);
-        traced.push({ name, value: values.get(key)!, source, won: this.sourceOf(key) === source });
-      }
-    }
-    return traced;
   }
 
   /** The value of a field, or undefined when no source has it. */
@@ -83,14 +65,21 @@ export class ParamBag {
     return undefined;
   }
 
-  has(name: string): boolean {
-    return this.get(name) !== undefined;
-  }
-
-  /** Which source a field's winning value came from. */
-  sourceOf(name: string): ParamSource | undefined {
-    const key = name.toLowerCase();
-    return this.sources.find(({ values }) => values.has(key))?.source;
+  /** Every parameter of every source (names as first spelled), and whether its value is the one used. */
+  traced(): ParamTrace[] {
+    const trace: ParamTrace[] = [];
+    const won = new Set<string>();
+    for (const { source, values, pairs } of this.sources) {
+      const seen = new Set<string>();
+      for (const [name] of pairs) {
+        const key = name.toLowerCase();
+        if (seen.has(key)) continue;
+        seen.add(key);
+        trace.push({ name, value: values.get(key)!, source, used: !won.has(key) });
+      }
+      for (const key of seen) won.add(key);
+    }
+    return trace;
   }
 
   /** Whether any source has the field, even one that a higher source shadows. */
@@ -98,3 +87,4 @@ export class ParamBag {
     return this.sources.find((s) => s.source === source)?.values.get(name.toLowerCase());
   }
 }
+

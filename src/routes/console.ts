@@ -1,9 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import type { Config } from '../config/config.ts';
 import { renderForms } from '../console/forms-page.ts';
 import consolePlugin from '../console/console-plugin.ts';
 import { CONSOLE_PATH } from '../console/layout.ts';
-import { TASK_MANAGER_PATH } from './task-manager.ts';
+import { PAGE_PATH } from '../request/page-request.ts';
 
 export const FORMS_PATH = '/WebAPI/forms';
 
@@ -11,10 +10,11 @@ export const FORMS_PATH = '/WebAPI/forms';
  * The console at /console (console/console-plugin.ts), which / leads to; the original document's
  * forms at /WebAPI/forms. /WebAPI/ (where the forms used to be) now leads to the console too.
  */
-export default async function consoleRoute(app: FastifyInstance, { config }: { config: Config }) {
-  await app.register(consolePlugin, { config, prefix: CONSOLE_PATH });
+export default async function consoleRoute(app: FastifyInstance) {
+  const { config } = app.services;
+  await app.register(consolePlugin, { prefix: CONSOLE_PATH });
 
-  const forms = renderForms({ pagePath: TASK_MANAGER_PATH, consolePath: `${CONSOLE_PATH}/`, defaultReturnType: config.OMIS_DEFAULT_RETURN_TYPE, timeZone: config.OMIS_TIMEZONE });
+  const forms = renderForms({ pagePath: PAGE_PATH, consolePath: `${CONSOLE_PATH}/`, defaultReturnType: config.OMIS_DEFAULT_RETURN_TYPE, timeZone: config.OMIS_TIMEZONE });
   app.get(FORMS_PATH, async (_request, reply) =>
     reply
       .type('text/html; charset=utf-8')

@@ -1,7 +1,5 @@
 import type { Database } from '../db/database.ts';
-import type { ParamTrace } from '../request/param-bag.ts';
-import type { JournalRow } from '../journal/journal-entry.ts';
-import type { InjectedAnswer } from '../tasks/sandbox-rule.ts';
+import type { InjectedAnswer } from './sandbox.ts';
 
 /**
  * The request journal's table (docs/CONSOLE.md#request-journal). Rows are written in batches, one
@@ -9,6 +7,34 @@ import type { InjectedAnswer } from '../tasks/sandbox-rule.ts';
  * batch is written. A manager reads the rows of the accounts at or below it; rows whose login is no
  * account are read by the command line only.
  */
+/** One parameter as the journal keeps it (its value already free of secrets). */
+export interface JournalParam {
+  name: string;
+  value: string;
+  source: 'query' | 'form' | 'xml';
+  /** The value the page used. */
+  used: boolean;
+}
+
+/** A row to write. */
+export interface JournalRow {
+  at: Date;
+  /** The login's key (store/login-key.ts), by which the row finds its account. */
+  loginKey: string | null;
+  login: string | null;
+  clientIp: string;
+  method: string;
+  contentType: string | null;
+  httpStatus: number;
+  errorCode: number | null;
+  durationMs: number;
+  params: JournalParam[];
+  xmlSource: string | null;
+  injected: InjectedAnswer | null;
+  answer: string;
+}
+
+/** A row as read. */
 export interface JournalEntry {
   journal_id: string;
   at: Date;
@@ -20,7 +46,7 @@ export interface JournalEntry {
   http_status: number;
   error_code: number | null;
   duration_ms: number;
-  params: ParamTrace[];
+  params: JournalParam[];
   xml_source: string | null;
   injected: InjectedAnswer | null;
   answer: string;

@@ -1,9 +1,33 @@
 import type { Database } from '../db/database.ts';
-import type { InjectedAnswer, SandboxRuleInput } from '../tasks/sandbox-rule.ts';
+
+/** A rule as it is set (tasks/sandbox-rule.ts reads it from a form or the command line). */
+export interface SandboxRuleInput {
+  latencyMs: number;
+  /** The ErrorCode to answer with; null: answer normally (after the latency). */
+  errorCode: number | null;
+  /** How many requests the rule shapes; null: no count. */
+  requests: number | null;
+  /** For how long the rule holds; null: no time limit. */
+  seconds: number | null;
+}
+
+/** What a rule did to one request: marked in the journal and the audit log. */
+export interface InjectedAnswer {
+  latencyMs: number;
+  errorCode: number | null;
+}
+
+/** A rule in force as the request's read statement finds it (store/request-read.ts). */
+export interface SandboxInForce {
+  latencyMs: number;
+  errorCode: number | null;
+  /** The rule counts requests: each one must claim its turn (several instances share the count). */
+  counted: boolean;
+}
 
 /**
  * Sandbox rules in the database (one per account), so that every instance obeys them. The request
- * path reads a rule together with the account (tasks/request-read.ts); a counted rule's turns are
+ * path reads a rule together with the account (store/request-read.ts); a counted rule's turns are
  * claimed here, one atomic decrement each, so that N means N across instances.
  */
 export interface SandboxRow {

@@ -1,34 +1,13 @@
 import { ERROR_MESSAGES, type ErrorCode } from '../errors/error-codes.ts';
+import type { SandboxRuleInput } from '../store/sandbox.ts';
+
+export type { InjectedAnswer, SandboxRuleInput } from '../store/sandbox.ts';
 
 /**
  * Sandbox rules (docs/CONSOLE.md#sandbox): for one account, the next N requests to TaskManager.aspx,
  * or those of the next T seconds, are delayed and/or answered with a chosen ErrorCode, so that a
  * client's error handling can be tried against a real endpoint. Pure: what a rule may be.
  */
-export interface SandboxRuleInput {
-  latencyMs: number;
-  /** The ErrorCode to answer with; null: answer normally (after the latency). */
-  errorCode: ErrorCode | null;
-  /** How many requests the rule shapes; null: no count. */
-  requests: number | null;
-  /** For how long the rule holds; null: no time limit. */
-  seconds: number | null;
-}
-
-/** A rule in force as the request's read statement finds it. */
-export interface SandboxInForce {
-  latencyMs: number;
-  errorCode: number | null;
-  /** The rule counts requests: each one must claim its turn (several instances share the count). */
-  counted: boolean;
-}
-
-/** What a rule did to one request: marked in the journal and the audit log. */
-export interface InjectedAnswer {
-  latencyMs: number;
-  errorCode: number | null;
-}
-
 /** Longer than any client's usual timeout (.NET's 100 s), short enough to end. */
 export const MAX_LATENCY_MS = 120_000;
 export const MAX_REQUESTS = 100_000;
@@ -71,7 +50,7 @@ export function parseSandboxRule(fields: { latencyMs?: string; errorCode?: strin
   const seconds = whole(fields.seconds, 'seconds', MAX_SECONDS);
   if (latencyMs === 0 && code === null) throw new SandboxRuleError('give a latency, an ErrorCode, or both');
   if ((requests ?? 0) === 0 && (seconds ?? 0) === 0) throw new SandboxRuleError('give a number of requests or of seconds for the rule to end');
-  return { latencyMs, errorCode: code as ErrorCode | null, requests: requests || null, seconds: seconds || null };
+  return { latencyMs, errorCode: code, requests: requests || null, seconds: seconds || null };
 }
 
 /** How a rule reads in the console and on the command line. */

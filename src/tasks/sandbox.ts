@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Database } from '../db/database.ts';
-import { claimSandboxTurn } from '../store/sandbox.ts';
-import type { InjectedAnswer, SandboxInForce } from './sandbox-rule.ts';
+import { claimSandboxTurn, type SandboxInForce } from '../store/sandbox.ts';
+import type { InjectedAnswer } from './sandbox-rule.ts';
 
 /**
  * Applies the account's sandbox rule to one request, after authentication: waits the rule's latency

@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { verifyPassword } from '../../src/auth/password.ts';
-import { databaseKind } from '../helper.ts';
+import { PasswordChecker } from '../../src/auth/password.ts';
+import { databaseKind, onPostgres } from '../helper.ts';
 import { captureCli, useCliDatabase, withCliDatabase } from '../cli-harness.ts';
 
 /**
@@ -30,6 +30,23 @@ describe(`omis CLI (${databaseKind})`, () => {
     expect(first.code).toBe(0);
     const second = await run('migrate');
     expect(second.output).toMatch(/0 applied, \d+ already applied/);
+  });
+
+  // Behind a pooler DATABASE_URL leads to the pooler; the migration's advisory lock needs PostgreSQL itself.
+  it.runIf(onPostgres)('migrate works on DIRECT_URL when it is set, whatever DATABASE_URL is', { timeout: 60_000 }, async () => {
+    const direct = process.env.DIRECT_URL ?? process.env.DATABASE_URL!;
+    const saved = { DATABASE_URL: process.env.DATABASE_URL, DIRECT_URL: process.env.DIRECT_URL };
+    process.env.DATABASE_URL = 'postgresql://omis@127.0.0.1:1/unreachable';
+    process.env.DIRECT_URL = direct;
+    try {
+      const { code, output } = await run('migrate');
+      expect(code).toBe(0);
+      expect(output).toContain(`PostgreSQL (${direct})`);
+      expect(output).toMatch(/0 applied, \d+ already applied/);
+    } finally {
+      Object.assign(process.env, saved);
+      if (saved.DIRECT_URL === undefined) delete process.env.DIRECT_URL;
+    }
   });
 
   it('seed loads a file, twice without change, and refuses a bad one naming the entry', { timeout: 60_000 }, async () => {
@@ -65,7 +82,7 @@ describe(`omis CLI (${databaseKind})`, () => {
     expect(added).toMatchObject({ code: 0 });
     const account = await withCliDatabase((db) => db.prisma.account.findUnique({ where: { loginKey: 'acme-sales' } }));
     expect(account).toMatchObject({ login: 'Acme-Sales', parentId: 1001, rootId: 1001, licences: ['TaskManager'] });
-    expect(await verifyPassword(account!.passwordHash, 'S3cret!')).toBe(true);
+    expect(await new PasswordChecker().verify(account!.passwordHash, 'S3cret!')).toBe(true);
     expect((await run('account', 'add', '--login', 'orphan', '--password', 'x', '--user-id', '1011', '--customer-id', 'X', '--parent', 'nobody')).output).toMatch(
       /parent account "nobody" does not exist/,
     );
@@ -73,7 +90,7 @@ describe(`omis CLI (${databaseKind})`, () => {
 
     expect((await run('account', 'passwd', 'ACME-SALES', '--password', 'n3w')).code).toBe(0);
     const changed = await withCliDatabase((db) => db.prisma.account.findUnique({ where: { loginKey: 'acme-sales' } }));
-    expect(await verifyPassword(changed!.passwordHash, 'n3w')).toBe(true);
+    expect(await new PasswordChecker().verify(changed!.passwordHash, 'n3w')).toBe(true);
 
     // Points live on the root of the tree, whichever account of it is named.
     expect((await run('account', 'points', 'acme-sales', '250')).output).toMatch(/points of acme \(root of acme-sales's tree\): 1250/);

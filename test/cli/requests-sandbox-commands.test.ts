@@ -21,7 +21,7 @@ describe(`omis requests and omis sandbox (${databaseKind})`, () => {
     expect((await run('sandbox', 'list')).code).toBe(0);
     const db = await openDatabase({ databaseUrl: process.env.DATABASE_URL, dataDir: process.env.OMIS_DATA_DIR });
     await seedWith(db, standardSeed);
-    t = await buildTestApp({ database: { db, url: process.env.DATABASE_URL, drop: () => db.close() } });
+    t = await buildTestApp({ database: { db, url: process.env.DATABASE_URL, directUrl: process.env.DATABASE_URL, drop: () => db.close() } });
   }, 120_000);
   afterAll(async () => {
     await t?.close();

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { databaseKind, pageUrl, useSeededApp } from '../helper.ts';
 import { logins } from '../fixtures/standard-seed.ts';
-import { listAudit } from '../../src/audit/audit-log.ts';
+import { listAudit } from '../../src/store/audit.ts';
 import { setSandboxRule } from '../../src/store/sandbox.ts';
 import { parseSandboxRule } from '../../src/tasks/sandbox-rule.ts';
 import { ConsoleClient } from './console-client.ts';
@@ -89,7 +89,7 @@ describe(`console launches (${databaseKind})`, () => {
       "--data-urlencode &#39;ManagerPassword=<span class=\"secret\" data-secret=\"shell\">********</span>&#39; \\\n  --data-urlencode &#39;LaunchID=5001&#39; \\\n  --data-urlencode &#39;LaunchAction=3&#39;",
     );
     expect((await api({ LaunchID: '5001' })).LAUNCH!.ERRORCODE).toBe('-2');
-    const [entry] = await listAudit(t.db.prisma, { launchId: 5001, limit: 1 });
+    const [entry] = await listAudit(t.db, { launchId: 5001, limit: 1 });
     expect(entry).toMatchObject({ action: 'launch.pause', login: 'acme-mkt', origin: 'console', client_ip: '198.51.100.23', error_code: 0 });
 
     const resumed = await mkt.htmx('/console/launches/5001/actions', { LaunchAction: '4' });
@@ -102,7 +102,7 @@ describe(`console launches (${databaseKind})`, () => {
     expect(res.body).toContain('Restart job 9002 <span class="result refused">ErrorCode 1000: No Licence at Page</span>');
     const unpause = await mkt.htmx('/console/launches/5001/actions', { JobID: '9002', JobAction: '4' });
     expect(unpause.body).toContain('ErrorCode 0');
-    const [entry] = await listAudit(t.db.prisma, { jobId: 9002, limit: 1 });
+    const [entry] = await listAudit(t.db, { jobId: 9002, limit: 1 });
     expect(entry).toMatchObject({ action: 'job.unpause', origin: 'console' });
   });
 

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.ts';
 import { databaseKind, pageUrl, useSeededApp } from '../helper.ts';
 import { logins } from '../fixtures/standard-seed.ts';
-import { setPassword } from '../../src/accounts/account-store.ts';
+import { setPasswordHash } from '../../src/store/accounts.ts';
+import { hashPassword } from '../../src/auth/password.ts';
 import { ConsoleClient } from './console-client.ts';
 import { parseResponse } from '../xml.ts';
 
@@ -105,10 +106,10 @@ describe(`console sessions (${databaseKind})`, () => {
     const client = new ConsoleClient(t.app);
     await client.signIn(logins.tw);
     expect((await client.get('/console/')).statusCode).toBe(200);
-    await setPassword(t.db.prisma, 'acme-mkt-tw', 'new-pass');
+    await setPasswordHash(t.db.prisma, 'acme-mkt-tw', await hashPassword('new-pass'));
     expect((await client.get('/console/')).statusCode).toBe(303);
     expect(await t.db.query('SELECT 1 FROM console_session WHERE user_id = 1003')).toEqual([]);
-    await setPassword(t.db.prisma, 'acme-mkt-tw', logins.tw.ManagerPassword);
+    await setPasswordHash(t.db.prisma, 'acme-mkt-tw', await hashPassword(logins.tw.ManagerPassword));
   });
 
   it('is accepted by every instance of the server (the session lives in the database)', async () => {
