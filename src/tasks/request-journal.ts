@@ -79,8 +79,12 @@ export class RequestJournal {
 
   /** Writes everything queued, batch by batch. */
   async #flush(): Promise<void> {
-    while (this.#queue.length > 0) {
-      const batch = this.#queue.splice(0, BATCH_ROWS);
+    // What is queued now, and nothing that arrives while it is written: that waits for the next
+    // flush, so that no more than the queue's bound is written per flush, however slow the writes.
+    const pending = this.#queue;
+    this.#queue = [];
+    while (pending.length > 0) {
+      const batch = pending.splice(0, BATCH_ROWS);
       const rows: JournalRow[] = [];
       for (let i = 0; i < batch.length; i++) {
         if (i > 0 && i % ROWS_PER_TURN === 0) await yieldToRequests();
@@ -131,7 +135,7 @@ export class RequestJournal {
       this.#timer = undefined;
     }
     await this.#flushing;
-    if (this.#queue.length > 0) await this.#flush();
+    while (this.#queue.length > 0) await this.#flush();
   }
 
   /** Stops taking entries and writes what is left (the app's onClose, before the database closes). */
