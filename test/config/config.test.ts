@@ -38,6 +38,26 @@ describe('configuration (the Web.config equivalent)', () => {
     expect(() => loadConfig({ DIRECT_URL: 'postgresql://omis@db:5432/omis' })).toThrowError(/DIRECT_URL: .*DATABASE_URL/);
   });
 
+  it('keeps the request journal on and bounded by default, and the console sign-in for 8 hours', () => {
+    expect(loadConfig({})).toMatchObject({
+      OMIS_JOURNAL: true,
+      OMIS_JOURNAL_MAX_ROWS: 10000,
+      OMIS_JOURNAL_RETENTION_HOURS: 24,
+      OMIS_JOURNAL_QUEUE: 200,
+      OMIS_CONSOLE_SESSION_MINUTES: 480,
+    });
+    expect(loadConfig({ OMIS_JOURNAL: 'off', OMIS_JOURNAL_QUEUE: '50' })).toMatchObject({ OMIS_JOURNAL: false, OMIS_JOURNAL_QUEUE: 50 });
+    for (const [name, value] of [
+      ['OMIS_JOURNAL', 'maybe'],
+      ['OMIS_JOURNAL_MAX_ROWS', '10'],
+      ['OMIS_JOURNAL_RETENTION_HOURS', '0'],
+      ['OMIS_JOURNAL_QUEUE', '1000000'],
+      ['OMIS_CONSOLE_SESSION_MINUTES', '1'],
+    ]) {
+      expect(() => loadConfig({ [name!]: value }), name).toThrowError(new RegExp(`${name}: `));
+    }
+  });
+
   it('reads OMIS_NAMED_STATEMENTS as a flag', () => {
     expect(loadConfig({ OMIS_NAMED_STATEMENTS: 'on' }).OMIS_NAMED_STATEMENTS).toBe(true);
     expect(loadConfig({ OMIS_NAMED_STATEMENTS: 'false' }).OMIS_NAMED_STATEMENTS).toBe(false);
