@@ -38,7 +38,7 @@ export async function accountCommand(positionals: string[], values: Record<strin
         licences: (values.licence as string[] | undefined) ?? [],
         points: values.points === undefined ? 0 : wholeNumber(values.points, '--points'),
       };
-      await withDatabase(config, (db) => db.prisma.$transaction((tx) => createAccount(tx, account)));
+      await withDatabase(config, (db) => db.prisma.$transaction((tx) => createAccount(tx, account)), { command: 'account add' });
       console.log(`account ${account.login} (UserID ${account.userId}) created`);
       return;
     }
@@ -46,14 +46,14 @@ export async function accountCommand(positionals: string[], values: Record<strin
       const [login] = args;
       if (!login) throw new CliError(`expected LOGIN\n\n${ACCOUNT_HELP}`);
       const password = required(values, 'password');
-      await withDatabase(config, (db) => setPassword(db.prisma, login, password));
+      await withDatabase(config, (db) => setPassword(db.prisma, login, password), { command: 'account passwd' });
       console.log(`password of ${login} changed`);
       return;
     }
     case 'points': {
       const [login, amount] = args;
       if (!login || amount === undefined) throw new CliError(`expected LOGIN AMOUNT\n\n${ACCOUNT_HELP}`);
-      const result = await withDatabase(config, (db) => addPoints(db.prisma, login, wholeNumber(amount, 'AMOUNT')));
+      const result = await withDatabase(config, (db) => addPoints(db.prisma, login, wholeNumber(amount, 'AMOUNT')), { command: 'account points' });
       console.log(`points of ${result.root} (root of ${login}'s tree): ${result.balance}`);
       return;
     }
@@ -61,7 +61,7 @@ export async function accountCommand(positionals: string[], values: Record<strin
       const [login] = args;
       if (!login) throw new CliError(`expected LOGIN\n\n${ACCOUNT_HELP}`);
       // Works for any login name, known or not: failures of unknown names are counted too.
-      const unlocked = await withDatabase(config, (db) => new LoginFailureStore(db).clear(failureKey(login)));
+      const unlocked = await withDatabase(config, (db) => new LoginFailureStore(db).clear(failureKey(login)), { command: 'account unlock' });
       console.log(unlocked ? `failed logins of ${login} forgotten; it can log in again` : `${login} had no failed logins`);
       return;
     }

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { migrate, readMigrations } from '../db/migrate.ts';
-import { openDatabase } from '../db/database.ts';
 import { loadSeed, parseSeed } from '../db/seed.ts';
-import { CliError, cliConfig, describeDatabase, withDatabase } from './cli-support.ts';
+import { CliError, cliConfig, openCommandDatabase, withDatabase } from './cli-support.ts';
 
 export const MIGRATE_HELP = `Usage: omis migrate
 
@@ -11,11 +10,12 @@ is unset), each in a transaction, under an advisory lock: safe to run from sever
 
 export async function migrateCommand(): Promise<void> {
   const config = cliConfig();
-  const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.OMIS_DATA_DIR });
+  // Beside a running server, through its socket: the server may be older than these migrations.
+  const { db, described } = await openCommandDatabase(config, 'migrate', { requireMigrated: false });
   try {
     const result = await migrate(db, readMigrations());
     for (const name of result.applied) console.log(`applied ${name}`);
-    console.log(`${describeDatabase(config)}: ${result.applied.length} applied, ${result.alreadyApplied} already applied`);
+    console.log(`${described}: ${result.applied.length} applied, ${result.alreadyApplied} already applied`);
   } finally {
     await db.close();
   }
@@ -38,12 +38,12 @@ export async function seedCommand(positionals: string[]): Promise<void> {
     throw new CliError(`cannot read ${file}: ${(error as Error).message}`);
   }
   const seed = parseSeed(json, config.OMIS_TIMEZONE);
-  await withDatabase(config, async (db) => {
+  await withDatabase(config, async (db, described) => {
     const { created, skipped } = await loadSeed(db.prisma, seed, config.OMIS_TIMEZONE);
     console.log(
-      `seeded ${describeDatabase(config)}: ${created.accounts} accounts, ${created.launches} launches, ` +
+      `seeded ${described}: ${created.accounts} accounts, ${created.launches} launches, ` +
         `${created.jobs} jobs, ${created.recipients} recipients created; ` +
         `${skipped.accounts} accounts and ${skipped.launches} launches already present`,
     );
-  });
+  }, { command: 'seed' });
 }

@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openDatabase, type Database } from '../db/database.ts';
+import type { FastifyInstance } from 'fastify';
+import type { Database } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
-import { loadSeed, parseSeed } from '../db/seed.ts';
+import { loadSeed, parseSeed, type SeedFile } from '../db/seed.ts';
 import type { Config } from '../config/config.ts';
-import { startServer } from '../server.ts';
-import { CliError, cliConfig, describeDatabase } from './cli-support.ts';
+import { checkCanListen, ListenError, startServer } from '../server.ts';
+import { CliError, cliConfig, describeDatabase, openCommandDatabase } from './cli-support.ts';
+import { demoBanner } from './demo-banner.ts';
 import { DatabaseUnavailableError, waitForDatabase } from '../db/wait-for-database.ts';
 
 export const SERVE_HELP = `Usage: omis serve [--demo]
@@ -21,30 +23,47 @@ export const DEMO_SEED_FILE = path.resolve(path.dirname(fileURLToPath(import.met
 
 export async function serveCommand(_positionals: string[], values: Record<string, unknown>): Promise<void> {
   const config = withSimulatorChoice(cliConfig(), values);
-  const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.OMIS_DATA_DIR });
-  if (db.kind === 'postgres') await waitForPostgres(db, describeDatabase(config));
-  if (db.kind === 'pglite') await migrate(db);
-  if (values.demo && (await db.prisma.account.count()) === 0) {
-    const seed = parseSeed(JSON.parse(readFileSync(DEMO_SEED_FILE, 'utf8')), config.OMIS_TIMEZONE);
-    await loadSeed(db.prisma, seed, config.OMIS_TIMEZONE);
+  // The port first: a taken one must not cost a database, a migration or a simulator.
+  await listenable(config);
+  const opened = await openCommandDatabase(config, 'serve', { share: true, whenShared: 'refuse' });
+  const { db } = opened;
+  let app: FastifyInstance;
+  try {
+    if (db.kind === 'postgres') await waitForPostgres(db, describeDatabase(config));
+    if (opened.owner) await migrate(db);
+    if (values.demo && (await db.prisma.account.count()) === 0) {
+      await loadSeed(db.prisma, demoSeed(config.OMIS_TIMEZONE), config.OMIS_TIMEZONE);
+    }
+    // Commands run beside the server from here on reach the database through it.
+    await opened.share();
+    app = await startServer({ config, database: db, onClose: () => db.close() });
+  } catch (error) {
+    await db.close().catch(() => {});
+    if (error instanceof ListenError) throw new CliError(error.message);
+    throw error;
   }
-  const app = await startServer({ config, database: db, onClose: () => db.close() });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const base = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
-  console.log(`omis-taskmanager listening on ${base} (${describeDatabase(config)})`);
+  console.log(`omis-taskmanager listening on ${base} (${opened.described})`);
   console.log(`Console: ${base}/WebAPI/   Health: ${base}/healthz   Metrics: ${base}/metrics`);
   if (config.OMIS_SIMULATOR) {
     console.log(`Simulator: on (a step every ${config.OMIS_SIMULATOR_STEP_MS} ms; OMIS_SIMULATOR=false or --no-simulator turns it off)`);
   }
-  if (values.demo) {
-    console.log(`
-Demo logins: acme / acme-pass (root, Points licence), acme-mkt / mkt-pass, acme-mkt-tw / tw-pass,
-             acme-viewer / viewer-pass (no TaskManager licence), globex / globex-pass (another tree)
-Try:
-  ${base}/WebAPI/TaskManager.aspx?ManagerLoginName=acme-mkt&ManagerPassword=mkt-pass&LaunchID=5001
-  ${base}/WebAPI/TaskManager.aspx?ManagerLoginName=acme&ManagerPassword=acme-pass&JobID=9001&ReturnType=CSV`);
+  if (values.demo) console.log(demoBanner(demoSeed(config.OMIS_TIMEZONE), base));
+}
+
+async function listenable(config: Config): Promise<void> {
+  try {
+    await checkCanListen(config.HOST, config.PORT);
+  } catch (error) {
+    if (error instanceof ListenError) throw new CliError(error.message);
+    throw error;
   }
+}
+
+function demoSeed(timeZone: string): SeedFile {
+  return parseSeed(JSON.parse(readFileSync(DEMO_SEED_FILE, 'utf8')), timeZone);
 }
 
 /**
