@@ -9,10 +9,9 @@ export function demoBanner(seed: SeedFile, base: string): string {
   const lines = [
     'Demo logins: acme / acme-pass (root, Points licence), acme-mkt / mkt-pass, acme-mkt-tw / tw-pass,',
     '             acme-viewer / viewer-pass (no TaskManager licence), globex / globex-pass (another tree)',
-    'Try (recurring launches: a new run every few seconds, so the answers keep changing):',
+    'Try: (the launches recur: a new run every few seconds, so their answers keep changing)',
     ...recurringLaunchUrls(seed, base).map(({ url, name, recurSeconds }) => `  ${url}   (${name}: a run every ${recurSeconds} s)`),
-    'and a job as CSV:',
-    `  ${pageUrl(base, { ManagerLoginName: 'acme', ManagerPassword: 'acme-pass', JobID: '9001', ReturnType: 'CSV' })}`,
+    `  ${pageUrl(base, { ManagerLoginName: 'acme', ManagerPassword: 'acme-pass', JobID: '9001', ReturnType: 'CSV' })}   (a job as CSV)`,
   ];
   return `\n${lines.join('\n')}`;
 }
