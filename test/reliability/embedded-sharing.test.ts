@@ -19,6 +19,8 @@ describe.skipIf(onPostgres)('commands beside a server on the embedded database',
   const dataDir = path.join(dir, 'data');
   const env = { OMIS_DATA_DIR: dataDir, OMIS_SECRET: 'sharing-test-secret-0123456789', OMIS_SIMULATOR: 'false', LOG_LEVEL: 'warn' };
   const servers: ServerProcess[] = [];
+  /** The server the tests talk to (servers also holds those that were refused). */
+  let current: ServerProcess | undefined;
   afterAll(async () => {
     for (const server of servers) {
       server.kill('SIGKILL');
@@ -43,13 +45,14 @@ describe.skipIf(onPostgres)('commands beside a server on the embedded database',
   );
 
   async function startServer(): Promise<string> {
-    const server = spawnServer(env);
-    servers.push(server);
-    return listeningBase(server);
+    current = spawnServer(env);
+    servers.push(current);
+    return listeningBase(current);
   }
 
   async function stopServer(): Promise<void> {
-    const server = servers.at(-1)!;
+    const server = current!;
+    current = undefined;
     server.kill('SIGTERM');
     expect(await server.exited).toEqual({ code: 0, signal: null });
   }
@@ -65,7 +68,7 @@ describe.skipIf(onPostgres)('commands beside a server on the embedded database',
     return run.stdout.trim();
   }
 
-  const newbie = { ManagerLoginName: 'newbie', ManagerPassword: 'newbie-pass' };
+  let newbie = { ManagerLoginName: 'newbie', ManagerPassword: 'newbie-pass' };
   const root = { ManagerLoginName: 'share-root', ManagerPassword: 'root-pass' };
 
   it('seed, account and audit work through the running server; both see each other at once; all of it survives a restart', async () => {
@@ -93,6 +96,17 @@ describe.skipIf(onPostgres)('commands beside a server on the embedded database',
       ['job.restart', 116],
     ]);
 
+    // The rest of the commands: a simulator pass, migrations (the server applied them), passwd, unlock.
+    expect(await cli('simulate', '--once')).toMatch(/^jobs advanced: 1, /);
+    expect((await ask(base, { ...root, JobID: '7201' })).LAUNCH?.JOB?.[0]?.STATUS).toBe('7');
+    expect(await cli('migrate')).toMatch(/ \(through omis serve \(pid \d+\)\): 0 applied, \d+ already applied$/);
+    expect(await cli('account', 'passwd', 'newbie', '--password', 'newer-pass')).toBe('password of newbie changed');
+    // The old password fails now: the server counts it, the CLI forgets it.
+    expect((await ask(base, { ...newbie, LaunchID: '7101' })).ErrorCode).toBe('100');
+    expect(await cli('account', 'unlock', 'newbie')).toBe('failed logins of newbie forgotten; it can log in again');
+    newbie = { ManagerLoginName: 'newbie', ManagerPassword: 'newer-pass' };
+    expect((await ask(base, { ...newbie, LaunchID: '7101' })).ErrorCode).toBe('111');
+
     await stopServer();
     // A server that stopped leaves no owner record and no socket behind.
     expect(readdirSync(dataDir).sort()).toEqual(['pgdata', 'socket']);
@@ -110,7 +124,7 @@ describe.skipIf(onPostgres)('commands beside a server on the embedded database',
   }, 300_000);
 
   it('refuses a second server on the same directory with one line, and leaves the first one serving', async () => {
-    const base = servers.at(-1) ? await listeningBase(servers.at(-1)!) : await startServer();
+    const base = current ? await listeningBase(current) : await startServer();
     const second = spawnServer(env);
     servers.push(second);
     expect(await second.exited).toEqual({ code: 1, signal: null });
@@ -120,6 +134,18 @@ describe.skipIf(onPostgres)('commands beside a server on the embedded database',
     expect((await ask(base, { ...root, LaunchID: '7101' })).ErrorCode).toBe('0');
     expect(existsSync(path.join(dataDir, 'socket', '.s.PGSQL.5432'))).toBe(true);
   }, 120_000);
+
+  it('takes over from a server that was killed: its record is stale, the data is there', async () => {
+    if (!current) await startServer();
+    const killed = current!;
+    killed.kill('SIGKILL');
+    await killed.exited;
+    expect(readdirSync(dataDir)).toContain('owner.json');
+    expect(await cli('account', 'points', 'share-root', '0')).toBe("points of share-root (root of share-root's tree): 10");
+    const base = await startServer();
+    expect((await ask(base, { ...newbie, LaunchID: '7101' })).ErrorCode).toBe('111');
+    expect(await cli('account', 'points', 'share-root', '5')).toMatch(/^points of share-root \(root of share-root's tree\): 15$/);
+  }, 180_000);
 });
 
 /** A taken port is found before anything else starts: one line, exit code 1. */
