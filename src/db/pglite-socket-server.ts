@@ -158,6 +158,8 @@ class Session {
   /** Runs every complete message buffered so far, as one batch. */
   private async pump(): Promise<void> {
     if (this.ended) return;
+    // Working for the client, not waiting on it: a long statement is not idleness.
+    this.clearIdleTimer();
     const batch: Buffer[] = [];
     let endsUnit = false;
     let terminate = false;
@@ -182,7 +184,8 @@ class Session {
     if (terminate) {
       this.socket.end();
       this.end();
-    } else if (this.release && this.buffer.length === 0) {
+    } else if (this.release) {
+      // Holding the database with nothing (or half a message) to run: waiting on the client.
       this.startIdleTimer();
     }
   }
@@ -280,6 +283,7 @@ class Session {
   }
 
   private startIdleTimer(): void {
+    this.clearIdleTimer();
     this.idleTimer = setTimeout(
       () => this.terminate('25P03', 'terminating connection due to idle-in-transaction timeout'),
       this.settings.idleInTransactionMs,

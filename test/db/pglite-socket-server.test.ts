@@ -6,6 +6,9 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { servePgliteOnSocket, type PgliteSocketServer } from '../../src/db/pglite-socket-server.ts';
+import { openDatabase } from '../../src/db/database.ts';
+import { socketUrl } from '../../src/db/embedded-database.ts';
+import { migrate, pendingMigrations, readMigrations } from '../../src/db/migrate.ts';
 
 /**
  * The embedded database served on a Unix socket: clients are real node-postgres clients; the
@@ -138,6 +141,21 @@ describe('the embedded database on a socket', () => {
     const [error] = (await once(client, 'error')) as [{ code?: string; message: string }];
     expect(error).toMatchObject({ code: '25P03' });
     expect(await value()).toBe(0);
+  });
+
+  it('applies each migration once when two migrate runs come through it at once (one session, advisory locks do not exclude)', async () => {
+    await start();
+    const [a, b] = await Promise.all([openDatabase({ databaseUrl: socketUrl(socket), poolSize: 2 }), openDatabase({ databaseUrl: socketUrl(socket), poolSize: 2 })]);
+    try {
+      const results = await Promise.all([migrate(a), migrate(b)]);
+      const migrations = readMigrations();
+      expect(results.flatMap((result) => result.applied).sort()).toEqual(migrations.map((m) => m.name).sort());
+      expect(await pendingMigrations(a)).toEqual([]);
+      const rows = await a.query<{ n: number }>('SELECT count(*)::int AS n FROM "_prisma_migrations"');
+      expect(rows[0]!.n).toBe(migrations.length);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
   });
 
   it('refuses connections beyond its limit with SQLSTATE 53300', async () => {
