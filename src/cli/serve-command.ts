@@ -14,7 +14,9 @@ import { DatabaseUnavailableError, waitForDatabase } from '../db/wait-for-databa
 export const SERVE_HELP = `Usage: omis serve [--demo]
 
 Starts the server on HOST:PORT. With DATABASE_URL unset it uses the embedded database in
-OMIS_DATA_DIR and applies pending migrations itself; on PostgreSQL run 'omis migrate' first.
+OMIS_DATA_DIR and applies pending migrations itself; on PostgreSQL run 'omis migrate' first. Other
+omis commands run while it serves reach the embedded database through it; a second server on the
+same OMIS_DATA_DIR, or on a PORT that is taken, stops at once with one line.
   --demo           load the demo accounts and launches when the database is empty, print URLs to
                    try, and run the simulator (unless OMIS_SIMULATOR=false is set)
   --no-simulator   do not run the simulator, whatever OMIS_SIMULATOR says`;

@@ -1,6 +1,7 @@
 import { chmodSync } from 'node:fs';
 import net from 'node:net';
 import type { PGlite } from '@electric-sql/pglite';
+import { CANCEL_REQUEST, endsIdle, errorResponse, GSSENC_REQUEST, PROTOCOL_3, queryMessage, SSL_REQUEST, SYNC, TERMINATE, UNIT_ENDS } from './pg-wire.ts';
 
 /**
  * The embedded database, served to other processes on a Unix socket in the PostgreSQL wire protocol,
@@ -45,15 +46,6 @@ export interface PgliteSocketServer {
 export const IDLE_IN_TRANSACTION_MS = 5_000;
 export const MAX_CONNECTIONS = 32;
 
-const SSL_REQUEST = 80877103;
-const GSSENC_REQUEST = 80877104;
-const CANCEL_REQUEST = 80877102;
-const PROTOCOL_3 = 196608;
-/** Messages after which PostgreSQL answers ReadyForQuery: Query, Sync, FunctionCall, CopyDone, CopyFail. */
-const UNIT_ENDS = new Set(['Q', 'S', 'F', 'c', 'f'].map((c) => c.charCodeAt(0)));
-const TERMINATE = 'X'.charCodeAt(0);
-const READY_FOR_QUERY = 'Z'.charCodeAt(0);
-const IDLE = 'I'.charCodeAt(0);
 /** Bigger messages than this are not a client of ours: the connection is refused. */
 const MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
 
@@ -250,8 +242,7 @@ class Session {
     const tail = await this.execute(batch.length === 1 ? batch[0]! : Buffer.concat(batch), (data) => {
       if (this.socket.writable) this.socket.write(data);
     });
-    const idle = tail.length === 6 && tail[0] === READY_FOR_QUERY && tail.readInt32BE(1) === 5 && tail[5] === IDLE;
-    if (endsUnit && idle) {
+    if (endsUnit && endsIdle(tail)) {
       this.letGo();
       if (this.settings.closing) this.terminate('57P01', 'terminating connection due to administrator command');
     }
@@ -303,7 +294,7 @@ class Session {
     this.enqueue(async () => {
       try {
         // Sync ends an extended-protocol exchange left half-way; ROLLBACK, a transaction.
-        if (this.release && !this.pglite.closed) await this.execute(Buffer.concat([SYNC, query('ROLLBACK')]), () => {});
+        if (this.release && !this.pglite.closed) await this.execute(Buffer.concat([SYNC, queryMessage('ROLLBACK')]), () => {});
       } finally {
         this.letGo();
         this.finished();
@@ -322,16 +313,6 @@ function holdDatabase(pglite: PGlite): Promise<() => void> {
   });
 }
 
-const SYNC = Buffer.from([0x53, 0, 0, 0, 4]);
-
-function query(sql: string): Buffer {
-  const text = Buffer.from(`${sql}\0`, 'utf8');
-  const header = Buffer.alloc(5);
-  header[0] = 0x51;
-  header.writeInt32BE(4 + text.length, 1);
-  return Buffer.concat([header, text]);
-}
-
 /** Sends a FATAL error, as PostgreSQL does before it drops a connection, and drops it. */
 function refuse(socket: net.Socket, code: string, message: string): void {
   if (!socket.writable) {
@@ -339,13 +320,4 @@ function refuse(socket: net.Socket, code: string, message: string): void {
     return;
   }
   socket.end(errorResponse('FATAL', code, message), () => socket.destroy());
-}
-
-/** An ErrorResponse: severity, SQLSTATE and message, as pg and every PostgreSQL client read it. */
-function errorResponse(severity: string, code: string, message: string): Buffer {
-  const fields = Buffer.from(`S${severity}\0V${severity}\0C${code}\0M${message}\0\0`, 'utf8');
-  const header = Buffer.alloc(5);
-  header[0] = 0x45;
-  header.writeInt32BE(4 + fields.length, 1);
-  return Buffer.concat([header, fields]);
 }
