@@ -3,11 +3,11 @@ import { buildApp } from '../src/app.ts';
 import { configWith } from '../src/config/config.ts';
 import { openDatabase } from '../src/db/database.ts';
 import { migrate } from '../src/db/migrate.ts';
-import { loadSeed, parseSeed } from '../src/db/seed.ts';
+import { seedDatabase } from '../src/cli/seed-file.ts';
 
 /**
  * `npx tsx bench/login-timing.ts [samples]`: does the page's answer time tell a known login from an
- * unknown one (issue 7)? Four kinds of failed login, interleaved so that drift hits all alike, each
+ * unknown one? Four kinds of failed login, interleaved so that drift hits all alike, each
  * through the whole page (app.inject, embedded database):
  *   known / wrong password, unknown login, known but locked, unknown but locked.
  * Prints median and 90th percentile per kind and the known−unknown differences. A difference far
@@ -24,7 +24,7 @@ const seed = {
   ],
   launches: [],
 };
-await loadSeed(db.prisma, parseSeed(seed, 'Asia/Taipei'), 'Asia/Taipei');
+await seedDatabase(db.prisma, seed, 'Asia/Taipei');
 const app = await buildApp({ config: configWith({ OMIS_SECRET: 'bench-secret-0123456789abcdef', OMIS_LOCKOUT_THRESHOLD: '1000' }), database: db });
 
 const lockBoth = () =>

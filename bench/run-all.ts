@@ -7,7 +7,7 @@ import { prepareLookup, runLookup } from './cases/recipient-lookup.ts';
 import { runStartup } from './cases/startup.ts';
 
 /**
- * `npm run bench`: every measurement of issue 6 against one throwaway PostgreSQL database.
+ * `npm run bench`: every measurement of docs/PERFORMANCE.md against one throwaway PostgreSQL database.
  *   --only=query,launch,report,lookup,startup   run some cases only
  *   --quick                                      shorter runs (a smoke test of the bench itself)
  *   --rounds=N --seconds=S                       throughput: N alternated rounds of S seconds per server

@@ -1,25 +1,27 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config/config.ts';
 import type { Database } from './db/database.ts';
+import { bodyBytes, MAX_QUERY_BYTES } from './request/limits.ts';
 import databasePlugin from './plugins/database.ts';
-import bodyParsers from './plugins/body-parsers.ts';
-import transportLimits from './plugins/transport-limits.ts';
-import taskManagerRoute from './routes/task-manager.ts';
-import reportRoute from './reports/report-route.ts';
-import consoleRoute from './routes/console.ts';
-import healthRoute from './routes/health.ts';
 import metricsPlugin from './plugins/metrics.ts';
+import servicesPlugin, { type Services } from './plugins/services.ts';
+import transportLimits from './plugins/transport-limits.ts';
+import bodyParsers from './plugins/body-parsers.ts';
 import requestIdPlugin, { loggingOptions } from './plugins/logging.ts';
 import simulatorPlugin from './plugins/simulator.ts';
+import taskManagerRoute from './routes/task-manager.ts';
+import reportRoute from './routes/report.ts';
+import consoleRoute from './routes/console.ts';
+import healthRoute from './routes/health.ts';
+import metricsRoute from './routes/metrics.ts';
 
 export interface AppOptions {
   config: Config;
   /** An already open (and migrated) database; the app opens its own from config otherwise. */
   database?: Database | undefined;
+  /** Services to use instead of the ones the app would build (tests). */
+  overrides?: Partial<Services> | undefined;
 }
-
-/** Legacy clients put whole XML documents into the query string (CONTRACT.md §2): 64 KiB of it. */
-export const MAX_QUERY_BYTES = 64 * 1024;
 
 /** Options of the Fastify instance itself; the server and the tests both build with these. */
 export function fastifyOptions(config: Config): FastifyServerOptions {
@@ -30,7 +32,7 @@ export function fastifyOptions(config: Config): FastifyServerOptions {
     // (Fastify passes `http` to http.createServer; its types only describe it for HTTP/2.)
     ...({ http: { maxHeaderSize: MAX_QUERY_BYTES + 16 * 1024 } } as object),
     trustProxy: config.OMIS_TRUST_PROXY,
-    bodyLimit: bodyBytes(config),
+    bodyLimit: bodyBytes(config.OMIS_XML_MAX_BYTES),
     routerOptions: {
       caseSensitive: false,
       // The page reads the raw query string with ASP.NET's rules (request/aspnet-decode.ts).
@@ -39,24 +41,21 @@ export function fastifyOptions(config: Config): FastifyServerOptions {
   };
 }
 
-export function bodyBytes(config: Config): number {
-  // An XmlRequest posted urlencoded can triple in size; keep at least Fastify's usual 1 MiB.
-  return Math.max(1024 * 1024, config.OMIS_XML_MAX_BYTES * 4);
-}
-
-/** The whole application as one plugin. */
+/** The whole application as one plugin: infrastructure, then services, then routes. */
 export async function app(fastify: FastifyInstance, options: AppOptions): Promise<void> {
   const { config } = options;
   await fastify.register(requestIdPlugin);
   await fastify.register(databasePlugin, { config, database: options.database });
   await fastify.register(metricsPlugin);
-  await fastify.register(transportLimits, { queryBytes: MAX_QUERY_BYTES, bodyBytes: bodyBytes(config) });
-  await fastify.register(bodyParsers, { bodyBytes: bodyBytes(config), fileBytes: config.OMIS_XML_MAX_BYTES });
-  await fastify.register(taskManagerRoute, { config });
-  await fastify.register(reportRoute, { config });
-  await fastify.register(consoleRoute, { config });
+  await fastify.register(servicesPlugin, { config, overrides: options.overrides });
+  await fastify.register(transportLimits);
+  await fastify.register(bodyParsers, { bodyBytes: bodyBytes(config.OMIS_XML_MAX_BYTES), fileBytes: config.OMIS_XML_MAX_BYTES });
+  await fastify.register(taskManagerRoute);
+  await fastify.register(reportRoute);
+  await fastify.register(consoleRoute);
   await fastify.register(healthRoute);
-  await fastify.register(simulatorPlugin, { config });
+  await fastify.register(metricsRoute, { config });
+  await fastify.register(simulatorPlugin);
 }
 
 /** A ready Fastify instance with the app registered (not listening). */

@@ -5,9 +5,10 @@ import pg from 'pg';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { buildApp } from '../src/app.ts';
+import type { Services } from '../src/plugins/services.ts';
 import { configWith, type Config } from '../src/config/config.ts';
 import { openDatabase, type Database } from '../src/db/database.ts';
-import { loadSeed, parseSeed } from '../src/db/seed.ts';
+import { seedDatabase } from '../src/cli/seed-file.ts';
 import { withDatabaseName } from './global-setup.ts';
 import { standardSeed } from './fixtures/standard-seed.ts';
 
@@ -67,11 +68,20 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** Builds the app (never the server) on a test database, with env overrides. */
-export async function buildTestApp(options: { env?: Record<string, string>; database?: TestDatabase } = {}): Promise<TestApp> {
+export interface TestAppOptions {
+  /** Configuration, as environment variables, over the test defaults. */
+  env?: Record<string, string>;
+  /** A database of the test's own (closed by the test); a fresh one otherwise. */
+  database?: TestDatabase;
+  /** Services to use instead of the ones the app would build. */
+  overrides?: Partial<Services>;
+}
+
+/** Builds the app (never the server) on a test database. */
+export async function buildTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase());
   const config = configWith({ OMIS_SECRET: 'test-secret-0123456789abcdef', ...options.env });
-  const app = await buildApp({ config, database: database.db });
+  const app = await buildApp({ config, database: database.db, overrides: options.overrides });
   return {
     app,
     db: database.db,
@@ -83,9 +93,9 @@ export async function buildTestApp(options: { env?: Record<string, string>; data
   };
 }
 
-/** Loads a seed document (contract §11 format) into a test database. */
+/** Loads a seed document (docs/API.md#seed-file) into a test database. */
 export async function seedWith(db: Database, seed: unknown, timeZone = 'Asia/Taipei') {
-  return loadSeed(db.prisma, parseSeed(seed, timeZone), timeZone);
+  return seedDatabase(db.prisma, seed, timeZone);
 }
 
 /** A GET URL of the page with the given fields in the query string (encoded as browsers do). */
@@ -118,7 +128,7 @@ export function multipartBody(fields: Array<[string, string]>, files: Array<{ fi
  * An app on a database of this test file's own, seeded (the standard account tree by default) before
  * the file's tests and closed after them. The returned object is filled in by the beforeAll hook.
  */
-export function useSeededApp(seed: unknown = standardSeed, options: { env?: Record<string, string> } = {}): TestApp {
+export function useSeededApp(seed: unknown = standardSeed, options: Omit<TestAppOptions, 'database'> = {}): TestApp {
   const t = {} as TestApp;
   beforeAll(async () => {
     Object.assign(t, await buildTestApp(options));

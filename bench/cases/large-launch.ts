@@ -5,7 +5,7 @@ import type { Loader } from '../lib/generate.ts';
 import { fmt, table } from '../lib/load.ts';
 
 /**
- * Target 4 (issue 6): a launch with 10,000 jobs answered as XML and as CSV with < 50 MB extra RSS.
+ * A launch with 10,000 jobs answered as XML and as CSV with < 50 MB extra RSS.
  * Extra RSS = the server's peak resident size (VmHWM, reset before each form) minus its resident
  * size when idle after a warm-up request, for one request and for 4 at once.
  */

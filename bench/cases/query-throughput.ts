@@ -6,7 +6,7 @@ import { BENCH_LOGIN, SMALL_LAUNCH_ID } from '../lib/bench-db.ts';
 import { fmt, load, median, table, type LoadFigures } from '../lib/load.ts';
 
 /**
- * Target 1 (issue 6): the authenticated launch query (the document's GET example) against a bare
+ * The authenticated launch query (the document's GET example) against a bare
  * Fastify + one indexed pg query, all on the same database, alternated round by round so that drift
  * of the machine (other processes, PostgreSQL's caches) hits every server alike.
  */

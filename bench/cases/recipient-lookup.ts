@@ -6,7 +6,7 @@ import type { Loader } from '../lib/generate.ts';
 import { fmt, median, table } from '../lib/load.ts';
 
 /**
- * Target 6 (issue 6): a recipient lookup by EmailAddress, SMSNumber or ExternRefNum within a job of
+ * A recipient lookup by EmailAddress, SMSNumber or ExternRefNum within a job of
  * 10,000,000 recipients takes within 2× its time within a job of 10,000. Each request asks for a
  * different, random recipient (so no answer is served from one hot cache line), through the page.
  */

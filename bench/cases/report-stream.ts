@@ -5,7 +5,7 @@ import type { Loader } from '../lib/generate.ts';
 import { fmt, table } from '../lib/load.ts';
 
 /**
- * Target 5 (issue 6): a job report of 1,000,000 recipients streamed at >= 100,000 rows/s with flat
+ * A job report of 1,000,000 recipients streamed at >= 100,000 rows/s with flat
  * memory. The client follows the job's signed ReportPath from a page answer, reads the CSV as a
  * stream and counts rows; the server's RSS is sampled every 100 ms while it streams.
  */

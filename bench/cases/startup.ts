@@ -6,7 +6,7 @@ import { processCpuSeconds, PROJECT_DIR } from '../lib/child-server.ts';
 import { table } from '../lib/load.ts';
 
 /**
- * Target 7 (issue 6): embedded `npm start` (node bin/omis.js serve --demo) to its first answer.
+ * Embedded `npm start` (node bin/omis.js serve --demo) to its first answer.
  * Timed from spawning the process to the first successful answer of the URL it prints, with an
  * empty data directory (first start: database created, migrated, demo loaded) and again with the
  * data directory that start left behind.

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { openDatabase, type Database } from '../../src/db/database.ts';
 import { migrate } from '../../src/db/migrate.ts';
-import { loadSeed, parseSeed } from '../../src/db/seed.ts';
+import { seedDatabase } from '../../src/cli/seed-file.ts';
 import type { Loader } from './generate.ts';
 
 /**
@@ -91,5 +91,5 @@ export const benchSeed = {
 };
 
 export async function seedBench(db: Database): Promise<void> {
-  await loadSeed(db.prisma, parseSeed(benchSeed, TIME_ZONE), TIME_ZONE);
+  await seedDatabase(db.prisma, benchSeed, TIME_ZONE);
 }

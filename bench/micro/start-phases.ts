@@ -4,7 +4,7 @@ const t0 = performance.now();
 const lap = (label: string) => console.log(label.padEnd(28), ((performance.now() - t0) / 1000).toFixed(2), 's');
 const { openDatabase } = await import('../../src/db/database.ts');
 const { migrate } = await import('../../src/db/migrate.ts');
-const { loadSeed, parseSeed } = await import('../../src/db/seed.ts');
+const { seedDatabase } = await import('../../src/cli/seed-file.ts');
 const { buildApp } = await import('../../src/app.ts');
 const { configWith } = await import('../../src/config/config.ts');
 const { readFileSync } = await import('node:fs');
@@ -16,8 +16,7 @@ await migrate(db);
 lap('migrate');
 if ((await db.prisma.account.count()) === 0) {
   lap('first prisma query');
-  const seed = parseSeed(JSON.parse(readFileSync('demo/demo-seed.json', 'utf8')), 'Asia/Taipei');
-  await loadSeed(db.prisma, seed, 'Asia/Taipei');
+  await seedDatabase(db.prisma, JSON.parse(readFileSync('demo/demo-seed.json', 'utf8')), 'Asia/Taipei');
   lap('demo seed');
 } else lap('first prisma query');
 const app = await buildApp({ config: configWith({ OMIS_DATA_DIR: dir }), database: db });

@@ -2,15 +2,15 @@ import { readFileSync } from 'node:fs';
 import Fastify from 'fastify';
 import pg from 'pg';
 import { openDatabase } from '../../src/db/database.ts';
-import { readRequest } from '../../src/tasks/request-read.ts';
+import { readRequest } from '../../src/store/request-read.ts';
 
 /**
- * The yardstick (issue 6): a bare Fastify server that does one indexed `pg` query per request and
+ * The yardstick: a bare Fastify server that does one indexed `pg` query per request and
  * answers a fixed XML body — the same bytes the project answers for the same request, so that both
  * servers write the same amount. Same pool size as the project's default.
  *
  * With BENCH_STATEMENT=project it runs the project's own read statement instead (account, lockout
- * state, launch, ownership and jobs: src/tasks/request-read.ts, through the project's pool), one per
+ * state, launch, ownership and jobs: src/store/request-read.ts, through the project's pool), one per
  * request — the project shares one among the requests that arrive together — and nothing else: a
  * reference point for what the statement itself costs.
  */

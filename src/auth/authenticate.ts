@@ -1,5 +1,7 @@
 import { ApiError, ErrorCodes } from '../errors/error-codes.ts';
-import { burnVerifyTime, verifyPassword } from './password.ts';
+import type { AccountRow } from '../store/accounts.ts';
+import type { LoginState } from '../store/request-read.ts';
+import type { PasswordChecker } from './password.ts';
 import { failureKey, TURN_WAIT_MS, type LoginLockout } from './lockout.ts';
 import type { CredentialCache } from './credential-cache.ts';
 
@@ -14,18 +16,6 @@ export interface Caller {
 
 export const Licence = { taskManager: 'TaskManager', points: 'Points' } as const;
 
-export interface AccountRow {
-  user_id: number;
-  login: string;
-  password_hash: string;
-  customer_id: string;
-  root_id: number;
-  licences: string[];
-}
-
-/** What the login's failure record said when the request read it: locked, failing (failures counted), or clean. */
-export type LoginState = 'locked' | 'failing' | undefined;
-
 /** The account row and the login's state, read by the request in one round trip with its record. */
 export interface PreRead {
   account: AccountRow | undefined;
@@ -34,9 +24,10 @@ export interface PreRead {
 
 export interface AuthGuard {
   lockout: LoginLockout;
-  clientIp: string;
+  passwords: PasswordChecker;
   /** Verified credentials (auth/credential-cache.ts): argon2 once per window, successes only. */
   cache: CredentialCache;
+  clientIp: string;
 }
 
 /**
@@ -57,9 +48,9 @@ export async function authenticate(login: string, password: string, guard: AuthG
   const deadline = Date.now() + TURN_WAIT_MS;
   for (let attempt = 0; ; attempt++) {
     if (row && guard.cache.isVerified(row.user_id, password, row.password_hash)) {
-      // Failures to reset, or a wait during which the login may have been locked: settle it in the database.
-      const mustSettle = read.loginState === 'failing' || attempt > 0;
-      if (mustSettle && !(await guard.lockout.recordSuccess(key, false))) throw new ApiError(ErrorCodes.LOCKED_OUT);
+      // The request stands where its read stood: unlocked then. Failures counted then are reset
+      // in the database, which refuses (101) if a concurrent failure has locked the login since.
+      if (read.loginState === 'failing' && !(await guard.lockout.recordSuccess(key, false))) throw new ApiError(ErrorCodes.LOCKED_OUT);
       return callerOf(row);
     }
     const turn = await guard.lockout.reserve(key);
@@ -67,7 +58,7 @@ export async function authenticate(login: string, password: string, guard: AuthG
     if (turn === 'locked' || Date.now() >= deadline) throw new ApiError(ErrorCodes.LOCKED_OUT);
     await guard.lockout.nextTurn(key, attempt);
   }
-  const ok = row ? await verifyPassword(row.password_hash, password) : await burnVerifyTime(password);
+  const ok = row ? await guard.passwords.verify(row.password_hash, password) : await guard.passwords.burn(password);
   if (!row || !ok) {
     const locked = await guard.lockout.recordFailure(key, guard.clientIp);
     throw new ApiError(locked ? ErrorCodes.LOCKED_OUT : ErrorCodes.BAD_LOGIN);

@@ -43,7 +43,7 @@ export const RESERVATION_MS = 60_000;
  * requests is then answered from the credential cache once the first checks succeed, while
  * concurrent guesses end up locked. It waits at most this long, then is answered 101.
  */
-export const TURN_WAIT_MS = 5_000;
+export const TURN_WAIT_MS = 10_000;
 
 /** How often a waiting request looks again when no check of this instance settles (another instance may hold the places). */
 const TURN_POLL_MS = [20, 50, 100, 200] as const;

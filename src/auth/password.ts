@@ -10,36 +10,31 @@ export function hashPassword(password: string): Promise<string> {
   return argon2.hash(password, ARGON2_OPTIONS);
 }
 
-type VerifyTimeListener = (seconds: number) => void;
-const verifyTimeListeners = new Set<VerifyTimeListener>();
+/** Checks passwords against stored hashes, and tells `onVerify` how long each check took (the metrics). */
+export class PasswordChecker {
+  #dummyHash: Promise<string> | undefined;
 
-/** Hears how long each verification took (metrics: metrics/process-metrics.ts). Returns an unsubscribe. */
-export function observeVerifyTime(listener: VerifyTimeListener): () => void {
-  verifyTimeListeners.add(listener);
-  return () => verifyTimeListeners.delete(listener);
-}
+  constructor(private readonly onVerify: (seconds: number) => void = () => {}) {}
 
-/** False for a wrong password and for a malformed stored hash alike. */
-export async function verifyPassword(hash: string, password: string): Promise<boolean> {
-  const started = process.hrtime.bigint();
-  try {
-    return await argon2.verify(hash, password);
-  } catch {
-    return false;
-  } finally {
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    for (const listener of verifyTimeListeners) listener(seconds);
+  /** False for a wrong password and for a malformed stored hash alike. */
+  async verify(hash: string, password: string): Promise<boolean> {
+    const started = process.hrtime.bigint();
+    try {
+      return await argon2.verify(hash, password);
+    } catch {
+      return false;
+    } finally {
+      this.onVerify(Number(process.hrtime.bigint() - started) / 1e9);
+    }
   }
-}
 
-let dummyHash: Promise<string> | undefined;
-
-/**
- * Verifies against a throwaway hash so that an unknown login costs what a wrong password costs
- * and cannot be told apart by timing.
- */
-export async function burnVerifyTime(password: string): Promise<false> {
-  dummyHash ??= hashPassword('omis-dummy-password-for-timing');
-  await verifyPassword(await dummyHash, password);
-  return false;
+  /**
+   * Verifies against a throwaway hash made with the same parameters, so that an unknown login costs
+   * what a wrong password costs and cannot be told apart by timing.
+   */
+  async burn(password: string): Promise<false> {
+    this.#dummyHash ??= hashPassword('omis-dummy-password-for-timing');
+    await this.verify(await this.#dummyHash, password);
+    return false;
+  }
 }

@@ -1,4 +1,5 @@
-import { addPoints, createAccount, setPassword } from '../accounts/account-store.ts';
+import { addPoints, createAccount, setPasswordHash } from '../store/accounts.ts';
+import { hashPassword } from '../auth/password.ts';
 import { CliError, cliConfig, withDatabase } from './cli-support.ts';
 import { failureKey } from '../auth/lockout.ts';
 import { LoginFailureStore } from '../store/login-failures.ts';
@@ -29,16 +30,17 @@ export async function accountCommand(positionals: string[], values: Record<strin
   const config = cliConfig();
   switch (action) {
     case 'add': {
+      const password = required(values, 'password');
       const account = {
         login: required(values, 'login'),
-        password: required(values, 'password'),
         userId: wholeNumber(required(values, 'user-id'), '--user-id'),
         customerId: required(values, 'customer-id'),
         parent: typeof values.parent === 'string' ? values.parent : null,
         licences: (values.licence as string[] | undefined) ?? [],
         points: values.points === undefined ? 0 : wholeNumber(values.points, '--points'),
       };
-      await withDatabase(config, (db) => db.prisma.$transaction((tx) => createAccount(tx, account)), { command: 'account add' });
+      const hash = await hashPassword(password);
+      await withDatabase(config, (db) => db.prisma.$transaction((tx) => createAccount(tx, account, hash)), { command: 'account add' });
       console.log(`account ${account.login} (UserID ${account.userId}) created`);
       return;
     }
@@ -46,7 +48,8 @@ export async function accountCommand(positionals: string[], values: Record<strin
       const [login] = args;
       if (!login) throw new CliError(`expected LOGIN\n\n${ACCOUNT_HELP}`);
       const password = required(values, 'password');
-      await withDatabase(config, (db) => setPassword(db.prisma, login, password), { command: 'account passwd' });
+      const hash = await hashPassword(password);
+      await withDatabase(config, (db) => setPasswordHash(db.prisma, login, hash), { command: 'account passwd' });
       console.log(`password of ${login} changed`);
       return;
     }

@@ -1,5 +1,5 @@
-import { listAudit, type AuditFilter } from '../audit/audit-log.ts';
-import { formatAuditRow } from '../audit/audit-format.ts';
+import { listAudit, type AuditFilter } from '../store/audit.ts';
+import { formatAuditRow } from './audit-format.ts';
 import { CliError, cliConfig, withDatabase } from './cli-support.ts';
 
 export const AUDIT_HELP = `Usage: omis audit [--launch ID] [--job ID] [--login NAME] [--refused | --accepted]
@@ -50,10 +50,10 @@ export async function auditCommand(positionals: string[], values: Record<string,
   if (positionals.length > 0) throw new CliError(`unexpected argument "${positionals[0]}"\n\n${AUDIT_HELP}`);
   const filter = auditFilter(values);
   const config = cliConfig();
-  const rows = await withDatabase(config, (db) => listAudit(db.prisma, filter), { command: 'audit' });
+  const rows = await withDatabase(config, (db) => listAudit(db, filter), { command: 'audit' });
   for (const row of rows) {
     if (values.json) {
-      console.log(JSON.stringify({ ...row, audit_id: String(row.audit_id), at: row.at.toISOString() }));
+      console.log(JSON.stringify({ ...row, at: row.at.toISOString() }));
     } else {
       console.log(formatAuditRow(row, config.OMIS_TIMEZONE));
     }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { migrate, readMigrations } from '../db/migrate.ts';
-import { loadSeed, parseSeed } from '../db/seed.ts';
+import { seedDatabase } from './seed-file.ts';
 import { CliError, cliConfig, openCommandDatabase, withDatabase } from './cli-support.ts';
 
 export const MIGRATE_HELP = `Usage: omis migrate
@@ -23,7 +23,7 @@ export async function migrateCommand(): Promise<void> {
 
 export const SEED_HELP = `Usage: omis seed FILE
 
-Loads accounts and launches (with their jobs and recipients) from a JSON seed file (format: README.md).
+Loads accounts and launches (with their jobs and recipients) from a JSON seed file (format: docs/API.md#seed-file).
 All or nothing: a bad file is refused with a message naming the entry, and nothing of it is written.
 Records whose ID or login already exists are left as they are, so loading a file twice changes nothing.`;
 
@@ -37,9 +37,8 @@ export async function seedCommand(positionals: string[]): Promise<void> {
   } catch (error) {
     throw new CliError(`cannot read ${file}: ${(error as Error).message}`);
   }
-  const seed = parseSeed(json, config.OMIS_TIMEZONE);
   await withDatabase(config, async (db, described) => {
-    const { created, skipped } = await loadSeed(db.prisma, seed, config.OMIS_TIMEZONE);
+    const { created, skipped } = await seedDatabase(db.prisma, json, config.OMIS_TIMEZONE);
     console.log(
       `seeded ${described}: ${created.accounts} accounts, ${created.launches} launches, ` +
         `${created.jobs} jobs, ${created.recipients} recipients created; ` +

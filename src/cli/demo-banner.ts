@@ -1,4 +1,4 @@
-import type { SeedFile } from '../db/seed.ts';
+import type { SeedFile } from './seed-file.ts';
 
 /**
  * What `omis serve --demo` prints after it starts: the demo logins and URLs to try. The launches it

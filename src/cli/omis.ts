@@ -1,7 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError } from '../config/config.ts';
-import { AccountError } from '../accounts/account-store.ts';
-import { SeedError } from '../db/seed.ts';
+import { AccountError } from '../store/accounts.ts';
+import { SeedError } from '../store/seed.ts';
 import { accountCommand, ACCOUNT_HELP } from './account-command.ts';
 import { auditCommand, AUDIT_HELP, AUDIT_OPTIONS } from './audit-command.ts';
 import { migrateCommand, seedCommand, MIGRATE_HELP, SEED_HELP } from './database-commands.ts';
@@ -10,7 +10,7 @@ import { simulateCommand, SIMULATE_HELP } from './simulate-command.ts';
 import { CliError } from './cli-support.ts';
 import { describeDatabaseError, isTransientDatabaseError } from '../db/wait-for-database.ts';
 
-/** `omis` — the command line of CONTRACT.md §11. */
+/** `omis` — the command line (docs/API.md#command-line). */
 const HELP = `Usage: omis <command> [options]
 
 Commands:
@@ -22,7 +22,7 @@ Commands:
   audit                   list the audit log
 
 Run 'omis <command> --help' for a command's options.
-Configuration comes from the environment (or a .env file): see README.md.`;
+Configuration comes from the environment (or a .env file): see docs/API.md#configuration.`;
 
 export interface Command {
   help: string;
@@ -54,10 +54,6 @@ const commands: Record<string, Command> = {
     run: accountCommand,
   },
 };
-
-export function registerCommand(name: string, command: Command): void {
-  commands[name] = command;
-}
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
-import { loadSeed, parseSeed, type SeedFile } from '../db/seed.ts';
+import { parseSeed, seedDatabase, type SeedFile } from './seed-file.ts';
+import { countAccounts } from '../store/accounts.ts';
 import type { Config } from '../config/config.ts';
 import { checkCanListen, ListenError, startServer } from '../server.ts';
 import { CliError, cliConfig, describeDatabase, openCommandDatabase } from './cli-support.ts';
@@ -33,8 +34,8 @@ export async function serveCommand(_positionals: string[], values: Record<string
   try {
     if (db.kind === 'postgres') await waitForPostgres(db, describeDatabase(config));
     if (opened.owner) await migrate(db);
-    if (values.demo && (await db.prisma.account.count()) === 0) {
-      await loadSeed(db.prisma, demoSeed(config.OMIS_TIMEZONE), config.OMIS_TIMEZONE);
+    if (values.demo && (await countAccounts(db.prisma)) === 0) {
+      await seedDatabase(db.prisma, demoFile(), config.OMIS_TIMEZONE);
     }
     // Commands run beside the server from here on reach the database through it.
     await opened.share();
@@ -64,8 +65,12 @@ async function listenable(config: Config): Promise<void> {
   }
 }
 
+function demoFile(): unknown {
+  return JSON.parse(readFileSync(DEMO_SEED_FILE, 'utf8'));
+}
+
 function demoSeed(timeZone: string): SeedFile {
-  return parseSeed(JSON.parse(readFileSync(DEMO_SEED_FILE, 'utf8')), timeZone);
+  return parseSeed(demoFile(), timeZone);
 }
 
 /**

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
 /**
- * The Web.config equivalent (CONTRACT.md §10): environment variables, typed and validated once at
- * start-up. A bad value stops start-up with a message naming the variable.
+ * The Web.config equivalent (docs/API.md#configuration): environment variables, typed and validated
+ * once at start-up. A bad value stops start-up with a message naming the variable.
  */
 
 const HTTP_METHODS = ['GET', 'POST'] as const;
@@ -112,6 +112,12 @@ const envSchema = z.object({
   OMIS_SIMULATOR_TICK_MS: integer(2000, 50, 3_600_000),
   /** How long the simulator keeps a job at one STATUS (and a launch at "launching"); 0: one tick. */
   OMIS_SIMULATOR_STEP_MS: integer(5000, 0, 86_400_000),
+  /** Bearer token /metrics asks for; unset, /metrics answers loopback clients only. */
+  OMIS_METRICS_TOKEN: z
+    .string()
+    .optional()
+    .transform((value) => (value?.trim() ? value.trim() : undefined))
+    .refine((value) => value === undefined || value.length >= 16, { message: 'must be at least 16 characters' }),
   /** Trust X-Forwarded-For from a reverse proxy for the audit log's client address. */
   OMIS_TRUST_PROXY: flag(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -12,12 +14,16 @@ import { setTimeout as sleep } from 'node:timers/promises';
  *
  * The record is created atomically (a complete temporary file hard-linked into place, which fails
  * when one exists) and replaced atomically (rename). A record whose process is gone is stale: the
- * next claimant moves it aside and takes the directory.
+ * next claimant moves it aside and takes the directory. An owner is alive while its socket answers
+ * (which holds across containers sharing the directory as a volume) or, on the same host, while its
+ * process runs.
  */
 export const OWNER_FILE = 'owner.json';
 
 export interface OwnerRecord {
   pid: number;
+  /** The host name: a PID means something only on the host (container) that wrote it. */
+  host: string;
   /** This claim's own identity: tells a record from a later one at the same path. */
   token: string;
   /** The command that opened the directory, for messages ("serve", "account add", …). */
@@ -41,13 +47,16 @@ export class DataDirBusyError extends Error {
     readonly dataDir: string,
     readonly owner: OwnerRecord,
   ) {
-    super(`the embedded database in ${dataDir} is still in use by ${describeOwner(owner)}; try again when it has finished`);
+    super(
+      `the embedded database in ${dataDir} is still in use by ${describeOwner(owner)}; try again when it has finished` +
+        (owner.host === os.hostname() ? '' : ` (if no such process runs there any more, delete ${path.join(dataDir, OWNER_FILE)})`),
+    );
     this.name = 'DataDirBusyError';
   }
 }
 
-export function describeOwner(owner: Pick<OwnerRecord, 'command' | 'pid'>): string {
-  return `omis ${owner.command} (pid ${owner.pid})`;
+export function describeOwner(owner: Pick<OwnerRecord, 'command' | 'pid' | 'host'>): string {
+  return `omis ${owner.command} (pid ${owner.pid}${owner.host === os.hostname() ? '' : ` on host ${owner.host}`})`;
 }
 
 export interface Ownership {
@@ -96,7 +105,7 @@ export async function claimDataDir(dataDir: string, options: ClaimOptions): Prom
       await sleep(POLL_MS);
       continue;
     }
-    if (found === 'unreadable' || !ownerAlive(found)) {
+    if (found === 'unreadable' || !(await ownerAlive(found))) {
       moveAsideIfStill(file, found === 'unreadable' ? undefined : found.token);
       continue;
     }
@@ -111,14 +120,15 @@ export async function claimDataDir(dataDir: string, options: ClaimOptions): Prom
 }
 
 /** The live owner of a directory, if there is one (for tests and tools; nothing is changed). */
-export function currentOwner(dataDir: string): OwnerRecord | undefined {
+export async function currentOwner(dataDir: string): Promise<OwnerRecord | undefined> {
   const found = readRecord(path.join(path.resolve(dataDir), OWNER_FILE));
-  return typeof found === 'object' && ownerAlive(found) ? found : undefined;
+  return typeof found === 'object' && (await ownerAlive(found)) ? found : undefined;
 }
 
 function newRecord(command: string, socket: string | null): OwnerRecord {
   return {
     pid: process.pid,
+    host: os.hostname(),
     token: randomUUID(),
     command,
     socket,
@@ -182,6 +192,7 @@ function parseRecord(text: string): OwnerRecord | undefined {
     if (typeof value.pid !== 'number' || typeof value.token !== 'string' || typeof value.command !== 'string') return undefined;
     return {
       pid: value.pid,
+      host: typeof value.host === 'string' ? value.host : os.hostname(),
       token: value.token,
       command: value.command,
       socket: typeof value.socket === 'string' ? value.socket : null,
@@ -255,8 +266,19 @@ function ownership(file: string, record: OwnerRecord): Ownership {
   };
 }
 
-/** Whether the process a record names still runs (and is the same process, not a reused PID). */
-export function ownerAlive(record: Pick<OwnerRecord, 'pid' | 'procStart' | 'bootId'>): boolean {
+/**
+ * Whether the owner a record names is still there: its socket answers, or — on this host, where its
+ * PID means something — its process runs (and is the same process, not a reused PID). On another
+ * host (another container on the same volume) only the socket can tell, so an owner there that
+ * shares nothing counts as alive.
+ */
+export async function ownerAlive(record: OwnerRecord): Promise<boolean> {
+  if (record.socket !== null && record.ready && (await socketAnswers(record.socket))) return true;
+  if (record.host !== os.hostname()) return !(record.socket !== null && record.ready);
+  return processAlive(record);
+}
+
+function processAlive(record: Pick<OwnerRecord, 'pid' | 'procStart' | 'bootId'>): boolean {
   const boot = bootId();
   if (record.bootId && boot && record.bootId !== boot) return false;
   if (record.procStart && processStart(process.pid) !== null) return processStart(record.pid) === record.procStart;
@@ -266,6 +288,20 @@ export function ownerAlive(record: Pick<OwnerRecord, 'pid' | 'procStart' | 'boot
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/** Whether something accepts connections on the socket (a stale socket file refuses them). */
+function socketAnswers(socket: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const connection = net.connect(socket);
+    const done = (answered: boolean) => {
+      connection.destroy();
+      resolve(answered);
+    };
+    connection.setTimeout(2_000, () => done(false));
+    connection.once('connect', () => done(true));
+    connection.once('error', () => done(false));
+  });
 }
 
 /** Field 22 of /proc/PID/stat (start time in clock ticks after boot), or null without /proc or process. */

@@ -8,7 +8,7 @@ import { PrismaClient } from '../generated/prisma/client.ts';
 import { openEmbeddedDir } from './embedded-template.ts';
 
 /**
- * The database switch (CONTRACT.md §10): with DATABASE_URL, PostgreSQL through a `pg` pool; without
+ * The database switch (docs/API.md#configuration): with DATABASE_URL, PostgreSQL through a `pg` pool; without
  * it, an embedded PGlite in OMIS_DATA_DIR. Either way the app gets a Prisma client over a driver
  * adapter, plus the driver itself for the few things Prisma cannot do (multi-statement migration
  * scripts, advisory locks held across statements).
@@ -24,6 +24,8 @@ export interface Database {
   withConnection<T>(work: (conn: SqlConnection) => Promise<T>): Promise<T>;
   /** Runs `work` in one transaction on one connection: committed when it resolves, rolled back when it throws. */
   transaction<T>(work: (tx: SqlConnection) => Promise<T>): Promise<T>;
+  /** One round trip that proves the database answers (health checks, waiting for it at start-up). */
+  ping(): Promise<void>;
   /** The pg pool, when on PostgreSQL (metrics, hot-path queries). */
   readonly pool: pg.Pool | undefined;
   close(): Promise<void>;
@@ -80,6 +82,9 @@ function openPostgres(url: string, poolSize: number, connectTimeoutMs: number): 
     pool,
     async exec(sql) {
       await pool.query(sql);
+    },
+    async ping() {
+      await pool.query('SELECT 1');
     },
     async query<Row>(sql: string, params: unknown[] = []) {
       return (await pool.query(sql, params)).rows as Row[];
@@ -140,6 +145,9 @@ function openPglite(db: PGlite): Database {
     pool: undefined,
     exec: conn.exec,
     query: conn.query,
+    ping: async () => {
+      await db.query('SELECT 1');
+    },
     withConnection: (work) => work(conn),
     transaction: (work) =>
       db.transaction((tx) =>

@@ -69,7 +69,7 @@ export async function openEmbeddedDatabase(dataDir: string, options: EmbeddedOpt
     } catch (error) {
       if (!isSocketGone(error)) throw error;
       // The owner went away between reading its record and connecting: claim again (it is stale now).
-      if (attempt < 3 && !ownerAlive(claim.owner)) continue;
+      if (attempt < 3 && !(await ownerAlive(claim.owner))) continue;
       throw new DataDirInUseError(
         `${describeOwner(claim.owner)} has the embedded database in ${dataDir} open but does not answer on ` +
           `${claim.owner.socket} (${(error as Error).message})`,

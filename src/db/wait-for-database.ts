@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Database } from './database.ts';
 
 /**
- * Start-up with the database down (issue 7): `omis serve` waits for PostgreSQL, retrying with a
+ * Start-up with the database down: `omis serve` waits for PostgreSQL, retrying with a
  * one-line message each time, instead of dying with a driver's stack trace — a container
  * orchestrator often starts the server before its database. Errors that waiting cannot cure (a
  * wrong password, a missing database) end the wait at once with a clear message.
@@ -93,7 +93,7 @@ export async function waitForDatabase(db: Database, options: WaitOptions): Promi
   const delays = options.delaysMs ?? RETRY_DELAYS_MS;
   for (let attempt = 1; ; attempt++) {
     try {
-      await db.query('SELECT 1');
+      await db.ping();
       return;
     } catch (error) {
       if (!isTransientDatabaseError(error)) {

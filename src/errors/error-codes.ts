@@ -1,5 +1,5 @@
 /**
- * The contract's error codes (CONTRACT.md §9): the one place their messages live. Legacy clients
+ * The error codes (docs/API.md#error-codes): the one place their messages live. Legacy clients
  * parse these strings, so they are contract, down to the apostrophe.
  */
 export const ERROR_MESSAGES = {
@@ -58,15 +58,21 @@ export function errorMessage(code: ErrorCode, field?: string): string {
   return code === 102 ? message.replace('NAME', field ?? 'NAME') : message;
 }
 
-/** An API-level refusal: rendered as HTTP 200 with the code in the body (9999 aside). */
+/**
+ * A refusal with one of the codes above. API-level refusals are answered with HTTP 200 and the code
+ * in the body; `httpStatus` is set only where HTTP itself has a word for it (a malformed request's
+ * 400/413/414, a method the page never answers, 405).
+ */
 export class ApiError extends Error {
   readonly code: ErrorCode;
   readonly field: string | undefined;
-  constructor(code: ErrorCode, field?: string) {
+  readonly httpStatus: number | undefined;
+  constructor(code: ErrorCode, field?: string, httpStatus?: number) {
     super(errorMessage(code, field));
     this.name = 'ApiError';
     this.code = code;
     this.field = field;
+    this.httpStatus = httpStatus;
   }
 }
 

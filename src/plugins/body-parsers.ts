@@ -2,6 +2,7 @@ import fp from 'fastify-plugin';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import { parseUrlEncoded } from '../request/aspnet-decode.ts';
+import { MULTIPART_FIELDS, MULTIPART_FILES } from '../request/limits.ts';
 
 export interface BodyLimits {
   /** Largest body of any kind, however it arrives (for multipart, counted by request/body-meter.ts). */
@@ -10,15 +11,9 @@ export interface BodyLimits {
   fileBytes: number;
 }
 
-/**
- * What the page's forms need, and no more: its fields number about twenty, the largest legitimate
- * value is an XML request, and the only file it reads is an XmlReqFilePath upload.
- */
-export const MULTIPART_FIELDS = 64;
-export const MULTIPART_FILES = 4;
 
 /**
- * POST bodies (CONTRACT.md §1): urlencoded with ASP.NET's decoding (the body becomes an ordered list
+ * POST bodies (docs/API.md#request-bodies): urlencoded with ASP.NET's decoding (the body becomes an ordered list
  * of name/value pairs, repeats kept), and multipart as the stock HTML forms send it.
  */
 export default fp<BodyLimits>(

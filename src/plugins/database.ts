@@ -1,12 +1,10 @@
 import fp from 'fastify-plugin';
 import type { Config } from '../config/config.ts';
 import { openDatabase, type Database } from '../db/database.ts';
-import { loadSigningSecret } from '../reports/signing-secret.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
     db: Database;
-    signingSecret: string;
   }
 }
 
@@ -20,7 +18,6 @@ export default fp<DatabasePluginOptions>(
   async (app, { config, database }) => {
     const db = database ?? (await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.OMIS_DATA_DIR }));
     app.decorate('db', db);
-    app.decorate('signingSecret', await loadSigningSecret(db, config.OMIS_SECRET));
     if (!database) app.addHook('onClose', async () => db.close());
   },
   { name: 'database' },

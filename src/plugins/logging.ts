@@ -70,7 +70,7 @@ export function requestId(request: IncomingMessage): string {
 /**
  * One log line per request at `info`, written when the answer has gone: Fastify's usual pair
  * (`incoming request` + `request completed`) doubled the logging, which was a fifth of a request's
- * CPU (issue 6, docs/PERFORMANCE.md). The completion line carries the request's fields too, so
+ * CPU (docs/PERFORMANCE.md). The completion line carries the request's fields too, so
  * nothing is lost; `incoming request` is still there at `debug`, to see requests that never finish.
  */
 export class OneLinePerRequest extends LogController {
@@ -89,8 +89,7 @@ export class OneLinePerRequest extends LogController {
 /**
  * Standard output, written asynchronously and in batches: lines are gathered until 4 KiB have
  * accumulated (or half a second has passed) and then written by one system call, off the event
- * loop; one write per line cost the server more CPU than building the line (issue 6,
- * docs/PERFORMANCE.md). pino flushes what is left when the process exits, on a signal or an error
+ * loop; one write per line cost the server more CPU than building the line (docs/PERFORMANCE.md). pino flushes what is left when the process exits, on a signal or an error
  * too; only a kill -9 can lose the last half second of lines.
  */
 export const LOG_BATCH_BYTES = 4096;
@@ -153,7 +152,7 @@ export function loggingOptions(
  */
 export default fp(
   async (app) => {
-    // Callback-style hooks on every request: no promise per request (issue 6).
+    // Callback-style hooks on every request: no promise per request.
     app.addHook('onRequest', (request, reply, done) => {
       reply.header('x-request-id', request.id);
       done();

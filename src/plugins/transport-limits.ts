@@ -1,40 +1,50 @@
 import fp from 'fastify-plugin';
-import type { FastifyError, FastifyReply } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { errorAnswer } from '../render/answer.ts';
+import { sendAnswer } from '../render/send-answer.ts';
+import { sendHttpError } from '../render/http-error.ts';
 import { ErrorCodes } from '../errors/error-codes.ts';
-import { errorResponse } from '../render/task-response.ts';
-import { renderXml } from '../render/xml-response.ts';
+import { malformedPageRequest, PAGE_PATH } from '../request/page-request.ts';
+import { MAX_QUERY_BYTES } from '../request/limits.ts';
 
 /**
- * Limits of the transport (issue 7), each with a defined answer. A request that breaks one never
- * reaches the page, so its answer is an HTTP status with a one-line text/plain reason, not an
- * ErrorCode (there is no request to answer yet):
- *   - query string over `queryBytes` (64 KiB, CONTRACT.md §2)           → 414
- *   - request line + headers over Node's maxHeaderSize (app.ts)          → 431 (answered by Fastify)
- *   - urlencoded body, or any other body, over `bodyBytes`               → 413
- *   - multipart body whose Content-Length is over `bodyBytes`            → 413 before reading it
- *   - multipart parts/fields/files over their counts, malformed multipart → 413 / 400 (collect-params.ts)
- *   - a Content-Length that does not match the body                      → 400
- * Anything unexpected that still escapes the page answers 9999 with HTTP 503, never a stack trace.
+ * Limits of the transport, and what HTTP-level failures are answered with. For the page every such
+ * answer is the contract's (ErrorCode 107, in the form the query string asks for, HTTP 400/413/414;
+ * 9999 with 503 for anything unexpected); for the other routes it is a one-line text.
+ *   - query string over 64 KiB                                       → 414, before the body is read
+ *   - multipart body whose Content-Length is over the body limit     → 413, before it is read
+ *   - any other body over the limit, chunked or not (Fastify counts) → 413
+ *   - a multipart body over the limit as it arrives, broken multipart → 413 / 400 (request/collect-params.ts)
+ *   - a Content-Length that does not match the body                   → 400
+ * A request refused for its size is answered on a closing connection: the rest of its body is not read.
  */
-export interface TransportLimits {
-  queryBytes: number;
-  bodyBytes: number;
-}
+export default fp(
+  async (app) => {
+    const pageOptions = () => app.services.pageOptions;
+    const isPage = (request: FastifyRequest) => request.routeOptions.url === PAGE_PATH;
 
-export default fp<TransportLimits>(
-  async (app, limits) => {
-    // Callback style (no promise per request, issue 6): answering without calling done() ends the request here.
+    const malformed = (request: FastifyRequest, reply: FastifyReply, status: number, reason: string) => {
+      request.log.info({ status, reason }, 'malformed request; answering 107');
+      reply.header('connection', 'close');
+      if (!isPage(request)) return sendHttpError(reply, status, reason);
+      const page = malformedPageRequest(request.raw.url ?? '', request.ip, status, pageOptions());
+      request.pageOutcome = { errorCode: ErrorCodes.MALFORMED, label: page.label };
+      return sendAnswer(reply, errorAnswer(ErrorCodes.MALFORMED, page.echo, undefined, status), page.plan);
+    };
+
+    // Callback style (no promise per request): answering without calling done() ends the request here.
     app.addHook('onRequest', (request, reply, done) => {
       const url = request.raw.url ?? '';
       const mark = url.indexOf('?');
       // Node hands the request line over byte for byte (latin1), so length is the byte count.
-      if (mark >= 0 && url.length - mark - 1 > limits.queryBytes) {
-        sendMalformed(reply, 414);
+      if (mark >= 0 && url.length - mark - 1 > MAX_QUERY_BYTES) {
+        void malformed(request, reply, 414, `query string longer than ${MAX_QUERY_BYTES} bytes`);
         return;
       }
       const length = Number(request.headers['content-length'] ?? 0);
-      if (request.headers['content-type']?.toLowerCase().startsWith('multipart/') && length > limits.bodyBytes) {
-        sendMalformed(reply, 413);
+      const limit = pageOptions().bodyBytes;
+      if (request.headers['content-type']?.toLowerCase().startsWith('multipart/') && length > limit) {
+        void malformed(request, reply, 413, `request body larger than ${limit} bytes`);
         return;
       }
       done();
@@ -42,30 +52,13 @@ export default fp<TransportLimits>(
 
     app.setErrorHandler((error: FastifyError, request, reply) => {
       const status = error.statusCode ?? 500;
-      if (status >= 400 && status < 500) {
-        request.log.info({ reason: oneLine(error.message), status }, 'malformed request; answering 107');
-        return sendMalformed(reply, status);
-      }
-      request.log.error({ err: error }, 'unexpected error outside the page; answering 9999');
-      return reply.code(503).type('text/xml; charset=utf-8').send(renderXml(errorResponse(ErrorCodes.UNAVAILABLE)));
+      if (status >= 400 && status < 500) return malformed(request, reply, status, error.message.split('\n')[0]!.slice(0, 200));
+      request.log.error({ err: error }, 'unexpected error; answering 9999');
+      if (!isPage(request)) return sendHttpError(reply, 503, 'Service temporarily unavailable');
+      const page = malformedPageRequest(request.raw.url ?? '', request.ip, 503, pageOptions());
+      request.pageOutcome = { errorCode: ErrorCodes.UNAVAILABLE, label: page.label };
+      return sendAnswer(reply, errorAnswer(ErrorCodes.UNAVAILABLE, page.echo), page.plan);
     });
   },
-  { name: 'transport-limits' },
+  { name: 'transport-limits', dependencies: ['services'] },
 );
-
-/**
- * A request the HTTP layer could not take apart: ErrorCode 107 in the contract's XML, with the HTTP
- * status that says why. The connection is closed: the rest of a body over its limit is not read.
- */
-export function sendMalformed(reply: FastifyReply, status: number) {
-  return reply
-    .code(status)
-    .header('connection', 'close')
-    .header('cache-control', 'no-store')
-    .type('text/xml; charset=utf-8')
-    .send(renderXml(errorResponse(ErrorCodes.MALFORMED)));
-}
-
-function oneLine(message: string): string {
-  return message.split('\n')[0]!.slice(0, 200);
-}

@@ -1,10 +1,10 @@
 import type { Readable } from 'node:stream';
 import { streamOf } from './stream-body.ts';
-import type { JobView, LaunchView, RecipientView, TaskResponse } from './task-response.ts';
+import type { JobView, LaunchView, RecipientView, Answer } from './answer.ts';
 import { wellFormed } from './well-formed.ts';
 
 /**
- * The CSV answer (CONTRACT.md §7): a header row, then one row per launch, job and recipient, told
+ * The CSV answer (docs/API.md#csv-answer): a header row, then one row per launch, job and recipient, told
  * apart by RecordType. Columns are contract, in this order. An error is one row with ErrorCode,
  * ErrorMSG and the IDs the request gave (RecordType empty: it is no record).
  *
@@ -61,7 +61,7 @@ export function neutraliseCell(raw: string): string {
   return FORMULA_START.test(value) ? `'${value}` : value;
 }
 
-function launchRow(response: TaskResponse, launch: LaunchView): CsvRow {
+function launchRow(response: Answer, launch: LaunchView): CsvRow {
   return {
     RecordType: 'LAUNCH',
     LaunchID: launch.launchId,
@@ -76,7 +76,7 @@ function launchRow(response: TaskResponse, launch: LaunchView): CsvRow {
   };
 }
 
-function jobRow(response: TaskResponse, launch: LaunchView, job: JobView): CsvRow {
+function jobRow(response: Answer, launch: LaunchView, job: JobView): CsvRow {
   return {
     RecordType: 'JOB',
     LaunchID: job.launchId,
@@ -91,7 +91,7 @@ function jobRow(response: TaskResponse, launch: LaunchView, job: JobView): CsvRo
   };
 }
 
-function recipientRow(response: TaskResponse, launch: LaunchView, job: JobView, recipient: RecipientView): CsvRow {
+function recipientRow(response: Answer, launch: LaunchView, job: JobView, recipient: RecipientView): CsvRow {
   return {
     RecordType: 'RECIPIENT',
     LaunchID: job.launchId,
@@ -112,7 +112,7 @@ function recipientRow(response: TaskResponse, launch: LaunchView, job: JobView, 
  * text without making these objects (a template per kind); the tests compare the two, and the text
  * with fast-csv's (test/render/csv-line.test.ts).
  */
-export function* csvRows(response: TaskResponse): Generator<CsvRow> {
+export function* csvRows(response: Answer): Generator<CsvRow> {
   const status = { ErrorCode: response.errorCode, ErrorMSG: response.errorMsg };
   const { launch } = response;
   if (response.errorCode !== 0 || !launch) {
@@ -154,7 +154,7 @@ const COLUMN_INDEX = new Map(CSV_COLUMNS.map((column, index) => [column, index])
  * their values. The others (ErrorCode, ErrorMSG, RecordType, UserID, CustomerID, and the columns a
  * kind leaves empty) are the same in every row of that kind of one answer: they are neutralised,
  * quoted and joined once per answer, not 10,000 times, so that a row costs only its own cells —
- * less garbage per row keeps a large answer's memory down (issue 6, docs/PERFORMANCE.md §3, §8).
+ * less garbage per row keeps a large answer's memory down (docs/PERFORMANCE.md).
  */
 const JOB_OWN: readonly CsvColumn[] = ['LaunchID', 'JobID', 'JobType', 'STATUS', 'ERRORCODE', 'StatusText', 'ReportPath'];
 const jobOwnValues = (job: JobView) => [job.launchId, job.jobId, job.jobType, job.status, job.errorCode, job.statusText, job.reportPath];
@@ -200,7 +200,7 @@ export function lineOver(shared: readonly string[], own: readonly CsvColumn[]): 
 }
 
 /** The lines of an answer's rows: csvLine(csvCells(row)) for each row of csvRows, the shared cells of job and recipient rows made once. */
-export function* csvAnswerLines(response: TaskResponse): Generator<string> {
+export function* csvAnswerLines(response: Answer): Generator<string> {
   const { launch } = response;
   if (response.errorCode !== 0 || !launch) {
     for (const row of csvRows(response)) yield csvLine(csvCells(row));
@@ -221,20 +221,20 @@ export function* csvAnswerLines(response: TaskResponse): Generator<string> {
 }
 
 /** The lines of a CSV answer: optional BOM and the header, then one line per row. */
-export function* csvDocument(response: TaskResponse, options: { bom?: boolean } = {}): Generator<string> {
+export function* csvDocument(response: Answer, options: { bom?: boolean } = {}): Generator<string> {
   yield (options.bom ? UTF8_BOM : '') + CSV_HEADER_LINE;
   yield* csvAnswerLines(response);
 }
 
 /** The answer as CSV text (RFC 4180: CRLF rows, quotes where needed), optionally with a UTF-8 BOM. */
-export async function renderCsv(response: TaskResponse, options: { bom?: boolean } = {}): Promise<string> {
+export async function renderCsv(response: Answer, options: { bom?: boolean } = {}): Promise<string> {
   return [...csvDocument(response, options)].join('');
 }
 
 /**
  * The same text as renderCsv, as a stream whose rows are formatted as the client reads them, for
- * answers too large to build as one string (render/stream-body.ts; issue 6).
+ * answers too large to build as one string (render/stream-body.ts).
  */
-export function csvStream(response: TaskResponse, options: { bom?: boolean } = {}): Readable {
+export function csvStream(response: Answer, options: { bom?: boolean } = {}): Readable {
   return streamOf(csvDocument(response, options));
 }

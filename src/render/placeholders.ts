@@ -1,8 +1,8 @@
-import { topLevelValues, type TaskResponse } from './task-response.ts';
+import { topLevelValues, type Answer } from './answer.ts';
 import { wellFormed } from './well-formed.ts';
 
 /**
- * Redirect placeholders (CONTRACT.md §8, the document's 媒合關鍵字): `%errorcode%`, `%errormsg%`,
+ * Redirect placeholders (docs/API.md#placeholders, the document's 媒合關鍵字): `%errorcode%`, `%errormsg%`,
  * `%launchid%`, `%userid%`, `%customerid%`, `%reportpath%`, `%jobid%`, and `%omisquerystring%` for
  * every top-level field as `Name=value&…`. Matched in any letter case, replaced in one pass (a value
  * that itself contains `%jobid%` is not expanded again), every value URL-encoded so that it can
@@ -25,13 +25,13 @@ export function encodeValue(value: string): string {
   return encodeURIComponent(wellFormed(value));
 }
 
-export function omisQueryString(response: TaskResponse): string {
+export function omisQueryString(response: Answer): string {
   return topLevelValues(response)
     .map(([name, value]) => `${name}=${encodeValue(value)}`)
     .join('&');
 }
 
-export function substitutePlaceholders(template: string, response: TaskResponse): string {
+export function substitutePlaceholders(template: string, response: Answer): string {
   const values = new Map(topLevelValues(response));
   return template.replace(PLACEHOLDER, (_match, name: string) => {
     const key = name.toLowerCase();

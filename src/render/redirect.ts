@@ -1,13 +1,12 @@
-import { ApiError, ErrorCodes } from '../errors/error-codes.ts';
-import { Field } from '../request/fields.ts';
-import type { ParamBag } from '../request/param-bag.ts';
-import { matchHost } from '../request/address-policy.ts';
+import { matchHost } from '../config/host-list.ts';
 import { encodeValue, substitutePlaceholders, withPlaceholdersAs } from './placeholders.ts';
-import type { TaskResponse } from './task-response.ts';
+import type { Answer } from './answer.ts';
 
 /**
- * Redirects (CONTRACT.md §8): `FailedUrl` when ErrorCode > 0, `SuccessfulUrl` (or the document's
- * `SuccessfulUr`) when it is 0, `ReferUrl` when the one that applies was not given; none: the body.
+ * Redirects (docs/API.md#redirects): `FailedUrl` when ErrorCode > 0, `SuccessfulUrl` (or the
+ * document's `SuccessfulUr`) when it is 0, `ReferUrl` when the one that applies was not given;
+ * none: the body. Which URLs may be used is judged here; reading them from a request and refusing a
+ * request that gives one that may not (106, before anything is done) is request/redirect-targets.ts.
  *
  * Allowed: a relative URL (it stays on this server), or an http(s) URL whose host is on
  * OMIS_REDIRECT_HOSTS. Refused, with ErrorCode 106 and before the request is acted on: any other
@@ -26,18 +25,6 @@ export interface RedirectTargets {
 // eslint-disable-next-line no-control-regex
 const FORBIDDEN_CHAR = /[\u0000-\u001F\u007F\\]/;
 const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):/;
-
-/** The redirect templates a request gives (blank values count as not given). */
-export function readRedirectTargets(bag: ParamBag): RedirectTargets {
-  const targets: RedirectTargets = {};
-  const successful = bag.firstText(Field.successfulUrl, Field.successfulUrlAsPrinted);
-  const failed = bag.text(Field.failedUrl);
-  const refer = bag.text(Field.referUrl);
-  if (successful !== undefined) targets.successful = successful;
-  if (failed !== undefined) targets.failed = failed;
-  if (refer !== undefined) targets.refer = refer;
-  return targets;
-}
 
 /** Why a concrete URL may not be redirected to, or undefined when it may. */
 export function urlRefusal(url: string, hosts: readonly string[]): string | undefined {
@@ -76,24 +63,6 @@ export function templateRefusal(template: string, hosts: readonly string[]): str
   return urlRefusal(withPlaceholdersAs(template, ''), hosts) ?? urlRefusal(withPlaceholdersAs(template, 'x'), hosts) ?? urlRefusal(template, hosts);
 }
 
-/** 106 unless every redirect template the request gives is allowed; run before acting. */
-export function checkRedirects(bag: ParamBag, hosts: readonly string[]): RedirectTargets {
-  const targets = readRedirectTargets(bag);
-  for (const template of Object.values(targets)) {
-    if (templateRefusal(template, hosts) !== undefined) throw new ApiError(ErrorCodes.REDIRECT_NOT_ALLOWED);
-  }
-  return targets;
-}
-
-/** The allowed targets, or undefined when any is refused (for answers rendered without acting). */
-export function allowedRedirects(bag: ParamBag, hosts: readonly string[]): RedirectTargets | undefined {
-  try {
-    return checkRedirects(bag, hosts);
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * The URL as a Location header can carry it (printable ASCII only): an absolute URL in the URL
  * parser's form (an internationalised host in punycode, spaces and non-ASCII as %XX), a relative
@@ -105,7 +74,7 @@ function headerSafe(url: string): string {
 }
 
 /** The Location to answer with, or undefined when the answer is the body. */
-export function redirectLocation(targets: RedirectTargets, response: TaskResponse, hosts: readonly string[]): string | undefined {
+export function redirectLocation(targets: RedirectTargets, response: Answer, hosts: readonly string[]): string | undefined {
   const applicable = response.errorCode > 0 ? targets.failed : targets.successful;
   const template = applicable ?? targets.refer;
   if (template === undefined) return undefined;

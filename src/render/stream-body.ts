@@ -1,8 +1,8 @@
 import { Readable } from 'node:stream';
-import type { TaskResponse } from './task-response.ts';
+import type { Answer } from './answer.ts';
 
 /**
- * Large answers leave as a stream (issue 6: a launch with 10,000 jobs within < 50 MB of extra
+ * Large answers leave as a stream (a launch with 10,000 jobs within < 50 MB of extra
  * memory): the text is produced chunk by chunk as the client takes it, never as one string plus
  * its encoded copy. Small answers stay one string, sent with a Content-Length like before.
  */
@@ -13,7 +13,7 @@ export const STREAM_ABOVE_RECORDS = 200;
 /** Pieces are gathered into chunks of about this size: one socket write each, not one per element. */
 export const CHUNK_CHARS = 64 * 1024;
 
-export function recordCount(response: TaskResponse): number {
+export function recordCount(response: Answer): number {
   const { launch } = response;
   if (!launch || response.errorCode !== 0) return 1;
   let count = 1 + launch.jobs.length;
@@ -21,7 +21,7 @@ export function recordCount(response: TaskResponse): number {
   return count;
 }
 
-export function shouldStream(response: TaskResponse): boolean {
+export function shouldStream(response: Answer): boolean {
   return recordCount(response) > STREAM_ABOVE_RECORDS;
 }
 

@@ -1,8 +1,8 @@
-import type { JobView, LaunchView, RecipientView, TaskResponse } from './task-response.ts';
-import { topLevelValues } from './task-response.ts';
+import type { JobView, LaunchView, RecipientView, Answer } from './answer.ts';
+import { topLevelValues } from './answer.ts';
 
 /**
- * The XML answer (CONTRACT.md §7). Element names and order are contract: legacy parsers are brittle.
+ * The XML answer (docs/API.md#xml-answer). Element names and order are contract: legacy parsers are brittle.
  * Written as a sequence of chunks so that a launch with thousands of jobs can be streamed.
  */
 export const XML_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>';
@@ -71,13 +71,13 @@ function* launchXml(launch: LaunchView): Generator<string> {
   yield '  </LAUNCH>\n';
 }
 
-export function* xmlChunks(response: TaskResponse): Generator<string> {
+export function* xmlChunks(response: Answer): Generator<string> {
   const top = topLevelValues(response).map(([name, value]) => element(name, value));
   yield `${XML_DECLARATION}\n<RESPONSE>\n  ${top.slice(0, 2).join('')}\n  ${top.slice(2, 6).join('')}\n  ${top[6]}\n`;
   if (response.launch && response.errorCode === 0) yield* launchXml(response.launch);
   yield '</RESPONSE>\n';
 }
 
-export function renderXml(response: TaskResponse): string {
+export function renderXml(response: Answer): string {
   return [...xmlChunks(response)].join('');
 }

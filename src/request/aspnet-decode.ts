@@ -1,5 +1,5 @@
 /**
- * ASP.NET's HttpUtility.UrlDecode, which legacy clients were written against (CONTRACT.md §2):
+ * ASP.NET's HttpUtility.UrlDecode, which legacy clients were written against (docs/API.md#url-decoding):
  * `+` is a space, `%XX` are bytes of UTF-8, `%uXXXX` is one UTF-16 code unit, and an escape that is
  * not valid stays as literal text. Invalid UTF-8 becomes U+FFFD, as .NET's decoder makes it.
  */

@@ -1,14 +1,15 @@
 import type { FastifyRequest } from 'fastify';
 import type { MultipartFile } from '@fastify/multipart';
+import { ApiError, ErrorCodes } from '../errors/error-codes.ts';
 import { parseUrlEncoded } from './aspnet-decode.ts';
-import { ParamBag, type NamedValues } from './param-bag.ts';
+import type { NamedValues } from './param-bag.ts';
 import { Field } from './fields.ts';
 import { BodyOverLimitError, meterBody } from './body-meter.ts';
 
 /**
- * Normalise: every parameter source of a request into one ASP.NET-style bag (CONTRACT.md §2).
- * Query string first, then the form (urlencoded or multipart); the XML request sources are merged
- * after them by the next step (xml sources), which needs the uploaded XML file gathered here.
+ * The parameter sources HTTP carries (docs/API.md#parameter-sources): the query string, and a POST's
+ * form, urlencoded or multipart, with the uploaded XML request file if any. (The XML request's own
+ * fields join them next: request/xml-sources.ts.)
  */
 export interface UploadedFile {
   fieldName: string;
@@ -18,18 +19,13 @@ export interface UploadedFile {
   truncated: boolean;
 }
 
-export interface CollectedParams {
-  bag: ParamBag;
-  files: UploadedFile[];
-}
-
-export class TransportError extends Error {
+/** A body HTTP could not take apart, or one over a limit: ErrorCode 107 with the HTTP status that says why. */
+export class TransportError extends ApiError {
   constructor(
-    readonly statusCode: number,
-    message: string,
+    status: number,
+    readonly reason: string,
   ) {
-    super(message);
-    this.name = 'TransportError';
+    super(ErrorCodes.MALFORMED, undefined, status);
   }
 }
 
@@ -63,18 +59,24 @@ export interface CollectLimits {
   bodyBytes: number;
 }
 
-export async function collectParams(request: FastifyRequest, limits: CollectLimits): Promise<CollectedParams> {
-  const bag = new ParamBag([['query', storableText(parseUrlEncoded(rawQueryString(request.raw.url ?? '')))]]);
+/** The query string's fields, decoded as ASP.NET decodes them. */
+export function queryFields(url: string): NamedValues {
+  return storableText(parseUrlEncoded(rawQueryString(url)));
+}
+
+export interface Form {
+  fields: NamedValues;
+  files: UploadedFile[];
+}
+
+/** A POST's form fields and files; none for any other request or body type. */
+export async function readForm(request: FastifyRequest, limits: CollectLimits): Promise<Form> {
   const files: UploadedFile[] = [];
-  if (request.method === 'POST') {
-    if (request.isMultipart()) {
-      bag.add('form', storableText(await readMultipart(request, files, limits)));
-    } else if (Array.isArray(request.body)) {
-      // Set by the urlencoded parser (plugins/body-parsers.ts).
-      bag.add('form', storableText(request.body as NamedValues));
-    }
-  }
-  return { bag, files };
+  if (request.method !== 'POST') return { fields: [], files };
+  if (request.isMultipart()) return { fields: storableText(await readMultipart(request, files, limits)), files };
+  // Set by the urlencoded parser (plugins/body-parsers.ts).
+  if (Array.isArray(request.body)) return { fields: storableText(request.body as NamedValues), files };
+  return { fields: [], files };
 }
 
 async function readMultipart(request: FastifyRequest, files: UploadedFile[], limits: CollectLimits): Promise<NamedValues> {

@@ -1,4 +1,4 @@
-/** The contract's field names (CONTRACT.md §2), spelled as the original document prints them. */
+/** The page's field names (docs/API.md#fields), spelled as the original document prints them. */
 export const Field = {
   login: 'ManagerLoginName',
   password: 'ManagerPassword',

@@ -1,7 +1,8 @@
 /**
- * The ASP.NET parameter bag (CONTRACT.md §2): names are case-insensitive; within one source a name
- * given more than once is joined with `,`; across sources the first source that has a name wins
- * (query string, then form fields, then the fields of an XML request).
+ * The ASP.NET parameter bag (docs/API.md#parameters): names are case-insensitive; within one source a
+ * name given more than once is joined with `,`; across sources the first source that has a name wins
+ * (query string, then form fields, then the fields of an XML request). Only src/request/ reads it:
+ * it becomes a PageRequest (request/page-request.ts), and nothing after that sees it.
  */
 export type ParamSource = 'query' | 'form' | 'xml';
 
@@ -18,8 +19,16 @@ export function collapseSource(pairs: NamedValues): Map<string, string> {
   return map;
 }
 
+/** One parameter as a source gave it (repeats joined), and whether it is the value the request used. */
+export interface ParamTrace {
+  name: string;
+  value: string;
+  source: ParamSource;
+  used: boolean;
+}
+
 export class ParamBag {
-  private readonly sources: Array<{ source: ParamSource; values: Map<string, string> }> = [];
+  private readonly sources: Array<{ source: ParamSource; values: Map<string, string>; pairs: NamedValues }> = [];
 
   constructor(sources: Array<[ParamSource, NamedValues]> = []) {
     for (const [source, pairs] of sources) this.add(source, pairs);
@@ -27,7 +36,7 @@ export class ParamBag {
 
   /** Adds a source after those already present (so it has the lowest priority). */
   add(source: ParamSource, pairs: NamedValues): this {
-    this.sources.push({ source, values: collapseSource(pairs) });
+    this.sources.push({ source, values: collapseSource(pairs), pairs });
     return this;
   }
 
@@ -56,14 +65,21 @@ export class ParamBag {
     return undefined;
   }
 
-  has(name: string): boolean {
-    return this.get(name) !== undefined;
-  }
-
-  /** Which source a field's winning value came from. */
-  sourceOf(name: string): ParamSource | undefined {
-    const key = name.toLowerCase();
-    return this.sources.find(({ values }) => values.has(key))?.source;
+  /** Every parameter of every source (names as first spelled), and whether its value is the one used. */
+  traced(): ParamTrace[] {
+    const trace: ParamTrace[] = [];
+    const won = new Set<string>();
+    for (const { source, values, pairs } of this.sources) {
+      const seen = new Set<string>();
+      for (const [name] of pairs) {
+        const key = name.toLowerCase();
+        if (seen.has(key)) continue;
+        seen.add(key);
+        trace.push({ name, value: values.get(key)!, source, used: !won.has(key) });
+      }
+      for (const key of seen) won.add(key);
+    }
+    return trace;
   }
 
   /** Whether any source has the field, even one that a higher source shadows. */
@@ -71,3 +87,4 @@ export class ParamBag {
     return this.sources.find((s) => s.source === source)?.values.get(name.toLowerCase());
   }
 }
+

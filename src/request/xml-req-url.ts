@@ -3,10 +3,11 @@ import https from 'node:https';
 import { lookup as dnsLookup } from 'node:dns/promises';
 import type { LookupFunction } from 'node:net';
 import { ApiError, ErrorCodes } from '../errors/error-codes.ts';
-import { addressRefusal, hostAsAddress, matchHost } from './address-policy.ts';
+import { addressRefusal, hostAsAddress } from './address-policy.ts';
+import { matchHost } from '../config/host-list.ts';
 
 /**
- * Fetches the document an `XmlReqUrl` names (CONTRACT.md §2) without letting a request turn the
+ * Fetches the document an `XmlReqUrl` names (docs/API.md#xmlrequrl) without letting a request turn the
  * server into a proxy into its own network:
  * - http or https only, no user name or password in the URL;
  * - the host must be on OMIS_XMLREQURL_HOSTS;

@@ -3,7 +3,7 @@ import { ApiError, ErrorCodes } from '../errors/error-codes.ts';
 import type { NamedValues } from './param-bag.ts';
 
 /**
- * An XML request document (CONTRACT.md §2, the document's note 10001) as name/value pairs:
+ * An XML request document (docs/API.md#the-xml-document; the original document's note 10001) as name/value pairs:
  *
  *   <?xml version="1.0" encoding="utf-8"?>
  *   <REQUEST><ManagerLoginName>…</ManagerLoginName><LaunchID>5001</LaunchID></REQUEST>

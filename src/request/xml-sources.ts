@@ -5,7 +5,7 @@ import type { NamedValues, ParamBag } from './param-bag.ts';
 import { parseXmlRequest, parseXmlRequestBytes } from './xml-request.ts';
 
 /**
- * Normalise, second step: the XML request sources (CONTRACT.md §2, note 10001). At most one of
+ * The XML request sources (docs/API.md#xml-requests; the original document's note 10001). At most one of
  * `XmlRequest` (the document as a query or form value), `XmlReqUrl` (a URL the server fetches) and
  * `XmlReqFilePath` (a file uploaded with POST multipart) may be given; its fields join the bag as
  * the 'xml' source, below the query string and the form.
@@ -89,8 +89,15 @@ async function readSource(source: XmlSource, options: XmlSourceOptions): Promise
   }
 }
 
-/** Adds the fields of the request's XML source (if any) to the bag, with the lowest priority. */
-export async function addXmlSource(bag: ParamBag, files: readonly UploadedFile[], options: XmlSourceOptions): Promise<void> {
+/** Which field carried the XML request. */
+export type XmlSourceField = typeof Field.xmlRequest | typeof Field.xmlReqUrl | typeof Field.xmlReqFilePath;
+
+const FIELD_OF: Record<XmlSource['kind'], XmlSourceField> = { inline: Field.xmlRequest, url: Field.xmlReqUrl, file: Field.xmlReqFilePath };
+
+/** Adds the fields of the request's XML source (if any) to the bag, with the lowest priority; says which it was. */
+export async function addXmlSource(bag: ParamBag, files: readonly UploadedFile[], options: XmlSourceOptions): Promise<XmlSourceField | undefined> {
   const source = findXmlSource(bag, files);
-  if (source) bag.add('xml', await readSource(source, options));
+  if (!source) return undefined;
+  bag.add('xml', await readSource(source, options));
+  return FIELD_OF[source.kind];
 }

@@ -1,9 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Config } from '../config/config.ts';
 import { renderConsole } from '../console/console-page.ts';
-import { ParamBag, type NamedValues } from '../request/param-bag.ts';
-import { Field } from '../request/fields.ts';
-import { TASK_MANAGER_PATH } from './task-manager.ts';
+import { formCredentials } from '../request/form-credentials.ts';
+import { PAGE_PATH } from '../request/page-request.ts';
 
 export const CONSOLE_PATH = '/WebAPI/';
 
@@ -12,10 +10,11 @@ export const CONSOLE_PATH = '/WebAPI/';
  * GET shows the forms; POST with ManagerLoginName and ManagerPassword shows them with the
  * credentials filled in. The page may hold a password: never cached, never framed.
  */
-export default async function consoleRoute(app: FastifyInstance, { config }: { config: Config }) {
+export default async function consoleRoute(app: FastifyInstance) {
+  const { config } = app.services;
   const render = (credentials?: { login: string; password: string }) =>
     renderConsole({
-      pagePath: TASK_MANAGER_PATH,
+      pagePath: PAGE_PATH,
       consolePath: CONSOLE_PATH,
       defaultReturnType: config.OMIS_DEFAULT_RETURN_TYPE,
       timeZone: config.OMIS_TIMEZONE,
@@ -38,10 +37,7 @@ export default async function consoleRoute(app: FastifyInstance, { config }: { c
   for (const url of [CONSOLE_PATH, `${CONSOLE_PATH}index.html`]) {
     app.get(url, async (_request, reply) => send(reply, render()));
     app.post(url, async (request: FastifyRequest, reply) => {
-      const bag = new ParamBag([['form', Array.isArray(request.body) ? (request.body as NamedValues) : []]]);
-      const login = bag.text(Field.login);
-      const password = bag.get(Field.password);
-      return send(reply, render(login && password ? { login, password } : undefined));
+      return send(reply, render(formCredentials(request.body)));
     });
   }
   // The folder without its slash, as IIS answers it.

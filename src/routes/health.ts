@@ -23,7 +23,7 @@ export default async function healthRoute(app: FastifyInstance) {
     });
     let body: HealthBody;
     try {
-      await Promise.race([app.db.query('SELECT 1'), timeout]);
+      await Promise.race([app.db.ping(), timeout]);
       body = {
         status: 'ok',
         database: { kind: app.db.kind, ok: true, ms: Math.round((performance.now() - started) * 10) / 10 },

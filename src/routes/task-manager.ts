@@ -1,90 +1,44 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Config } from '../config/config.ts';
-import { ApiError, ErrorCodes, isApiError } from '../errors/error-codes.ts';
-import { collectParams, TransportError } from '../request/collect-params.ts';
-import { bodyBytes } from '../app.ts';
-import { sendMalformed } from '../plugins/transport-limits.ts';
-import { ParamBag } from '../request/param-bag.ts';
-import { Field } from '../request/fields.ts';
-import { errorResponse, type TaskResponse } from '../render/task-response.ts';
-import { checkRedirects, type RedirectTargets } from '../render/redirect.ts';
-import { addXmlSource, type XmlSourceOptions } from '../request/xml-sources.ts';
-import { fetchXmlReqUrl, XmlReqUrlError } from '../request/xml-req-url.ts';
-import { sendTaskResponse } from '../render/send-response.ts';
-import { handleTaskRequest } from '../tasks/handle-task-request.ts';
-import type { TaskContext } from '../tasks/task-context.ts';
-import { LoginLockout, lockoutPolicy } from '../auth/lockout.ts';
-import { LoginFailureStore } from '../store/login-failures.ts';
-import { CredentialCache } from '../auth/credential-cache.ts';
-import { ReportPathCache } from '../reports/report-path-cache.ts';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ErrorCodes } from '../errors/error-codes.ts';
 import { describeDatabaseError, isTransientDatabaseError } from '../db/wait-for-database.ts';
-
-export const TASK_MANAGER_PATH = '/WebAPI/TaskManager.aspx';
-
-/** Methods the original page ever answered; others get HTTP 405, not an API error. */
-const PAGE_METHODS = new Set(['GET', 'POST']);
+import { errorAnswer, type Answer } from '../render/answer.ts';
+import { sendAnswer } from '../render/send-answer.ts';
+import { PAGE_PATH, readPageRequest } from '../request/page-request.ts';
 
 /**
- * The page: normalise (query, form, XML source; redirects checked) → authenticate and act
- * (handleTaskRequest) → render (send-response). The path matches case-insensitively (the
- * router is built with caseSensitive: false, as IIS is).
+ * TaskManager.aspx: read the request once into a PageRequest (src/request/), answer it in the
+ * contract's checking order (src/tasks/page-flow.ts), render the answer in the form it asked for
+ * (src/render/send-answer.ts). Every method reaches this handler, so that one the page does not
+ * answer still gets the contract's answer (105, HTTP 405) rather than Fastify's.
  */
-export default async function taskManagerRoute(app: FastifyInstance, { config }: { config: Config }) {
-  const ctx: TaskContext = {
-    prisma: app.db.prisma,
-    config,
-    secret: app.signingSecret,
-    lockout: new LoginLockout(new LoginFailureStore(app.db), lockoutPolicy(config), app.log),
-    credentialCache: new CredentialCache({ windowMs: config.OMIS_AUTH_CACHE_SECONDS * 1000, maxEntries: config.OMIS_AUTH_CACHE_SIZE }),
-    db: app.db,
-    reportPaths: new ReportPathCache(app.signingSecret, config.OMIS_REPORT_LINK_SECONDS),
-  };
-
-  const xmlSources: XmlSourceOptions = {
-    maxBytes: config.OMIS_XML_MAX_BYTES,
-    fetchUrl: (url) => fetchXmlReqUrl(url, { hosts: config.OMIS_XMLREQURL_HOSTS, maxBytes: config.OMIS_XML_MAX_BYTES }),
-  };
-
+export default async function taskManagerRoute(app: FastifyInstance) {
+  const { page, pageOptions, config } = app.services;
   app.route({
     method: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'],
-    url: TASK_MANAGER_PATH,
-    handler: async (request: FastifyRequest, reply: FastifyReply) => {
-      if (!PAGE_METHODS.has(request.method)) {
-        return reply.code(405).header('allow', config.OMIS_ALLOWED_METHODS.join(', ')).send();
-      }
-      let bag = new ParamBag();
-      let redirects: RedirectTargets | undefined;
-      let response: TaskResponse;
+    url: PAGE_PATH,
+    handler: async (request, reply) => {
+      const pageRequest = await readPageRequest(request, pageOptions);
+      const { refusal } = pageRequest;
+      if (refusal && 'reason' in refusal) request.log.info({ errorCode: refusal.code, reason: refusal.reason }, 'request refused');
+      let answer: Answer;
       try {
-        const collected = await collectParams(request, { fileBytes: config.OMIS_XML_MAX_BYTES, bodyBytes: bodyBytes(config) });
-        bag = collected.bag;
-        if (!config.OMIS_ALLOWED_METHODS.includes(request.method as 'GET' | 'POST')) {
-          throw new ApiError(ErrorCodes.METHOD_NOT_ALLOWED);
-        }
-        await addXmlSource(bag, collected.files, xmlSources);
-        // Checked before acting: a refused redirect (106) must leave every record as it was.
-        redirects = checkRedirects(bag, config.OMIS_REDIRECT_HOSTS);
-        response = await handleTaskRequest(ctx, bag, { clientIp: request.ip });
+        answer = await page.answer(pageRequest);
       } catch (error) {
-        if (error instanceof TransportError) {
-          request.log.info({ reason: error.message, status: error.statusCode }, 'malformed request; answering 107');
-          return sendMalformed(reply, error.statusCode);
-        }
-        if (error instanceof XmlReqUrlError) request.log.info({ reason: error.reason }, 'XmlReqUrl refused (104)');
-        if (isApiError(error)) {
-          const echo = { launchId: bag.text(Field.launchId), jobId: bag.text(Field.jobId) };
-          response = errorResponse(error.code, echo, error.field);
-        } else {
-          if (isTransientDatabaseError(error)) {
-            // The database is down or unreachable: one line per request naming the fault, not a driver's stack trace each time.
-            request.log.error({ reason: describeDatabaseError(error) }, 'database unavailable; answering 9999');
-          } else {
-            request.log.error({ err: error }, 'request failed; answering 9999');
-          }
-          response = errorResponse(ErrorCodes.UNAVAILABLE);
-        }
+        answer = unavailable(request, error);
       }
-      return sendTaskResponse(reply, response, bag, config, { redirects });
+      request.pageOutcome = { errorCode: answer.errorCode, label: pageRequest.label };
+      if (answer.httpStatus === 405) reply.header('allow', config.OMIS_ALLOWED_METHODS.join(', '));
+      return sendAnswer(reply, answer, pageRequest.plan);
     },
   });
+}
+
+/** The database gone, or anything unexpected: 9999 (HTTP 503), logged in one line when the database is the cause. */
+export function unavailable(request: FastifyRequest, error: unknown): Answer {
+  if (isTransientDatabaseError(error)) {
+    request.log.error({ reason: describeDatabaseError(error) }, 'database unavailable; answering 9999');
+  } else {
+    request.log.error({ err: error }, 'request failed; answering 9999');
+  }
+  return errorAnswer(ErrorCodes.UNAVAILABLE);
 }

@@ -2,7 +2,7 @@
  * The simulator's rules (pure): what one step does to a job or a launch, given the state read under
  * the step's row locks. The database side (sim/simulator.ts) only reads, asks here, and writes.
  *
- * Jobs move through STATUS 1→2→…→8→0 (CONTRACT.md §4), one stage per step. Leaving a sending stage
+ * Jobs move through STATUS 1→2→…→8→0 (docs/API.md#job-status), one stage per step. Leaving a sending stage
  * (6 and 7) sends recipients and pays for them from the root account of the owner's tree: half the
  * job's cost when leaving 6, the rest when leaving 7. A step the root cannot pay for stops the job
  * with ERRORCODE 201 at the stage it is in, so JobAction 5 can restart it after a top-up.
@@ -16,20 +16,18 @@
  */
 import { mayJobAdvance } from '../tasks/job-machine.ts';
 import { mayLaunchAdvance } from '../tasks/launch-machine.ts';
-import { isPaused, isTerminated, isUnfinished, OUT_OF_POINTS } from '../tasks/record-state.ts';
+import { isPaused, isTerminated, OUT_OF_POINTS } from '../tasks/record-state.ts';
+import type { Delivery } from '../store/simulator.ts';
 
 export { OUT_OF_POINTS };
 
 export const JOB_FINISHED = 0;
 export const JOB_FIRST_STAGE = 1;
 export const JOB_LAST_STAGE = 8;
-/** Sending stages: leaving one of these sends recipients and spends points. */
-export const SENDING_STAGES = [6, 7] as const;
 
 export const LAUNCH_WAITING = 1;
 export const LAUNCH_LAUNCHING = 2;
 export const LAUNCH_STARTED = 3;
-export const LAUNCH_FINISHED = 0;
 export const LAUNCH_AWAITING_APPROVAL = 99;
 
 export interface JobState {
@@ -70,15 +68,12 @@ export function jobSkipReason(job: JobState, launch: LaunchState): SkipReason | 
   return undefined;
 }
 
-/** What leaving a stage does to the job's recipients. */
-export type Delivery =
-  | 'none'
-  /** The first half of the still pending recipients are sent. */
-  | 'send-half'
-  /** Every still pending recipient is sent. */
-  | 'send-rest'
-  /** Tracking ends: sent recipients are reported delivered. */
-  | 'confirm';
+/**
+ * What leaving a stage does to the job's recipients: nothing; the first half of those still pending
+ * are sent (leaving 6); every one still pending is sent (leaving 7); tracking ends and the sent ones
+ * are reported delivered (leaving 8).
+ */
+export type { Delivery };
 
 /** Points charged in total once the job has left `stage` (cumulative, never above the cost). */
 export function chargedAfterLeaving(stage: number, cost: number): number {
@@ -166,9 +161,4 @@ export function planLaunchStep(launch: LaunchFacts, now: Date): LaunchStep {
     default:
       return { kind: 'skip', reason: 'finished' };
   }
-}
-
-/** A job is settled (no longer holds its launch's run open) when finished or terminated. */
-export function jobSettled(job: Pick<JobState, 'status' | 'errorCode'>): boolean {
-  return !isUnfinished(job);
 }

@@ -1,4 +1,5 @@
 import type { Database } from '../db/database.ts';
+import { KeyedQueue } from './keyed-queue.ts';
 
 /**
  * Failed logins per login key, with the password checks reserved and still under way (the table
@@ -29,6 +30,9 @@ interface Row {
 }
 
 export class LoginFailureStore {
+  /** A burst of attempts at one login holds one pooled connection at a time (store/keyed-queue.ts). */
+  readonly #queue = new KeyedQueue<string>();
+
   constructor(private readonly db: Database) {}
 
   /**
@@ -36,20 +40,29 @@ export class LoginFailureStore {
    * `decide` what to do with it at the database's `now`, does that, and returns what `decide` said.
    */
   async update<T>(key: string, decide: (record: StoredFailure, now: Date) => FailureWrite & { result: T }): Promise<T> {
+    return this.#queue.run(key, () => this.#update(key, decide));
+  }
+
+  #update<T>(key: string, decide: (record: StoredFailure, now: Date) => FailureWrite & { result: T }): Promise<T> {
     return this.db.transaction(async (tx) => {
-      await tx.query(
-        `INSERT INTO login_failure (login_key, failures, last_failure_at) VALUES ($1, 0, now())
-         ON CONFLICT (login_key) DO NOTHING`,
-        [key],
-      );
-      const [row] = await tx.query<Row>(
-        `SELECT failures, last_failure_at, locked_until, pending, pending_until, now() AS now
-           FROM login_failure WHERE login_key = $1 FOR UPDATE`,
-        [key],
-      );
+      // Another instance may delete the record between the insert and the lock (a success settling
+      // it): then the lock finds nothing, and the record is made again.
+      let row: Row | undefined;
+      while (!row) {
+        await tx.query(
+          `INSERT INTO login_failure (login_key, failures, last_failure_at) VALUES ($1, 0, now())
+           ON CONFLICT (login_key) DO NOTHING`,
+          [key],
+        );
+        [row] = await tx.query<Row>(
+          `SELECT failures, last_failure_at, locked_until, pending, pending_until, now() AS now
+             FROM login_failure WHERE login_key = $1 FOR UPDATE`,
+          [key],
+        );
+      }
       const decision = decide(
-        { failures: row!.failures, lastFailureAt: row!.last_failure_at, lockedUntil: row!.locked_until, pending: row!.pending, pendingUntil: row!.pending_until },
-        row!.now,
+        { failures: row.failures, lastFailureAt: row.last_failure_at, lockedUntil: row.locked_until, pending: row.pending, pendingUntil: row.pending_until },
+        row.now,
       );
       if ('delete' in decision) {
         await tx.query(`DELETE FROM login_failure WHERE login_key = $1`, [key]);

@@ -1,5 +1,5 @@
 import { ErrorCodes } from '../errors/error-codes.ts';
-import { JobActions, type ActionNumber } from './intent.ts';
+import type { JobActionName } from '../request/actions.ts';
 import type { JobCascade } from './launch-machine.ts';
 import {
   isFinished,
@@ -15,16 +15,10 @@ import {
 } from './record-state.ts';
 
 /**
- * The job (寄送) state machine of CONTRACT.md §4–§5, pure: given the job, its launch and a JobAction,
- * the job's next state — plus the cascades a launch action sends down to its jobs, and the rules the
- * simulator obeys. docs/ACTIONS.md has the table; test/tasks/job-machine.test.ts walks all of it.
- *
- * Lock order, for every writer (actions here, the simulator, top-ups): the launch row, then its
- * job rows in job_id order, then the root account row. Taking them in one order means concurrent
- * writers queue instead of deadlocking.
+ * The job (寄送) state machine, pure: given the job, its launch and a JobAction, the job's next
+ * state — plus the cascades a launch action sends down to its jobs, and the rules the simulator
+ * obeys. docs/API.md#job-action-states has the table; test/tasks/job-machine.test.ts walks all of it.
  */
-export const LOCK_ORDER = ['launch', 'job (by job_id)', 'account (root)'] as const;
-
 export interface JobState extends RecordState {
   /** Set when a pause of the launch paused this job; unpausing the launch resumes exactly these. */
   pausedByLaunch: boolean;
@@ -47,14 +41,6 @@ function changed(job: JobState, errorCode: number, charge = 0): JobOutcome {
   return { result: 'changed', next: { status: job.status, errorCode, pausedByLaunch: false }, deleted: false, charge };
 }
 
-export const JOB_ACTION_NAMES: Record<ActionNumber, string> = {
-  1: 'job.delete',
-  2: 'job.terminate',
-  3: 'job.pause',
-  4: 'job.unpause',
-  5: 'job.restart',
-};
-
 /** Points a restart must still reserve: what the job costs minus what it has already been charged. */
 export function remainingCost(job: JobPoints): number {
   return Math.max(0, job.cost - job.pointsCharged);
@@ -65,29 +51,29 @@ export function remainingCost(job: JobPoints): number {
  * number of points to reserve from the root account (whether the balance covers it, 116, is for
  * the caller to find out under the account's lock).
  */
-export function jobTransition(action: ActionNumber, job: JobState & JobPoints, launch: RecordState): JobOutcome {
+export function jobTransition(action: JobActionName, job: JobState & JobPoints, launch: RecordState): JobOutcome {
   switch (action) {
-    case JobActions.delete:
+    case 'delete':
       return {
         result: 'changed',
         next: { status: job.status, errorCode: isUnfinished(job) ? TERMINATED : job.errorCode, pausedByLaunch: false },
         deleted: true,
         charge: 0,
       };
-    case JobActions.terminate:
+    case 'terminate':
       if (isTerminated(job)) return unchanged;
       if (isFinished(job)) return refused;
       return changed(job, TERMINATED);
-    case JobActions.pause:
+    case 'pause':
       if (isPaused(job)) return unchanged;
       if (!isRunning(job)) return refused;
       return changed(job, PAUSED);
-    case JobActions.unpause:
+    case 'unpause':
       if (isRunning(job)) return unchanged;
       // A job cannot run on under a paused launch: unpause the launch instead (which resumes it).
       if (!isPaused(job) || isPaused(launch)) return refused;
       return changed(job, RUNNING);
-    case JobActions.restart:
+    case 'restart':
       if (job.errorCode !== OUT_OF_POINTS || isPaused(launch) || isTerminated(launch)) return refused;
       return changed(job, RUNNING, remainingCost(job));
   }
@@ -120,12 +106,4 @@ export function mayJobAdvance(job: JobState & { deleted?: boolean }, launch: Rec
   if (job.deleted || launch.deleted) return false;
   if (isPaused(launch) || isTerminated(launch)) return false;
   return isRunning(job);
-}
-
-/**
- * The state a job the simulator could not charge is left in: stopped by error 201 at the same
- * STATUS, waiting for a top-up and JobAction 5.
- */
-export function outOfPoints(job: JobState): JobState {
-  return { status: job.status, errorCode: OUT_OF_POINTS, pausedByLaunch: false };
 }

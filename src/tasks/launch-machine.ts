@@ -1,10 +1,10 @@
 import { ErrorCodes } from '../errors/error-codes.ts';
-import { LaunchActions, type ActionNumber } from './intent.ts';
+import type { LaunchActionName } from '../request/actions.ts';
 import { isFinished, isPaused, isRunning, isTerminated, PAUSED, RUNNING, TERMINATED, type RecordState } from './record-state.ts';
 
 /**
- * The launch (任務) state machine of CONTRACT.md §4–§5, pure: given the launch as it stands and a
- * LaunchAction, what happens to the launch and what cascades to its jobs. docs/ACTIONS.md has the
+ * The launch (任務) state machine, pure: given the launch as it stands and a LaunchAction, what
+ * happens to the launch and what cascades to its jobs. docs/API.md#launch-action-states has the
  * table; test/tasks/launch-machine.test.ts walks all of it.
  */
 export type LaunchState = RecordState;
@@ -24,21 +24,13 @@ function changed(launch: LaunchState, errorCode: number, jobs: JobCascade): Laun
   return { result: 'changed', next: { status: launch.status, errorCode }, deleted: false, jobs };
 }
 
-export const LAUNCH_ACTION_NAMES: Record<ActionNumber, string> = {
-  1: 'launch.delete',
-  2: 'launch.terminate',
-  3: 'launch.pause',
-  4: 'launch.unpause',
-  5: 'launch.change-expiry',
-};
-
 /**
- * The outcome of one LaunchAction. `expireTime` is required for action 5 (intent.ts has already
- * checked it is a real time later than now: 114 comes before the state's 115).
+ * The outcome of one LaunchAction. `expireTime` is required for action 5 (request/intent.ts has
+ * already checked it is a real time later than now: 114 comes before the state's 115).
  */
-export function launchTransition(action: ActionNumber, launch: LaunchState, expireTime?: Date): LaunchOutcome {
+export function launchTransition(action: LaunchActionName, launch: LaunchState, expireTime?: Date): LaunchOutcome {
   switch (action) {
-    case LaunchActions.delete:
+    case 'delete':
       // Delete stops whatever still runs: an unfinished launch is terminated as it is hidden.
       return {
         result: 'changed',
@@ -46,19 +38,19 @@ export function launchTransition(action: ActionNumber, launch: LaunchState, expi
         deleted: true,
         jobs: 'delete',
       };
-    case LaunchActions.terminate:
+    case 'terminate':
       if (isTerminated(launch)) return unchanged;
       if (isFinished(launch)) return refused;
       return changed(launch, TERMINATED, 'terminate');
-    case LaunchActions.pause:
+    case 'pause':
       if (isPaused(launch)) return unchanged;
       if (!isRunning(launch)) return refused;
       return changed(launch, PAUSED, 'pause');
-    case LaunchActions.unpause:
+    case 'unpause':
       if (isRunning(launch)) return unchanged;
       if (!isPaused(launch)) return refused;
       return changed(launch, RUNNING, 'unpause');
-    case LaunchActions.changeExpiry:
+    case 'change-expiry':
       if (isTerminated(launch) || isFinished(launch) || expireTime === undefined) return refused;
       return { result: 'changed', next: { ...launch }, deleted: false, jobs: 'none', expireTime };
   }

@@ -1,11 +1,11 @@
 /**
- * What STATUS and ERRORCODE say about a launch or a job (CONTRACT.md §4), shared by both state
+ * What STATUS and ERRORCODE say about a launch or a job (docs/API.md#record-states), shared by both state
  * machines and by the simulator. ERRORCODE overrides STATUS: -1 terminated, -2 paused, > 0 error.
  */
 export const TERMINATED = -1;
 export const PAUSED = -2;
 export const RUNNING = 0;
-/** A job's own ERRORCODE when it stopped for lack of points (CONTRACT.md §9). */
+/** A job's own ERRORCODE when it stopped for lack of points (docs/API.md#error-codes). */
 export const OUT_OF_POINTS = 201;
 
 export interface RecordState {

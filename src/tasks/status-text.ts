@@ -1,4 +1,4 @@
-/** StatusText of launches and jobs, from the tables of CONTRACT.md §4 (the original document's). */
+/** StatusText of launches and jobs, from the original document's tables (docs/API.md#launches-and-jobs). */
 
 const TERMINATED = '已被終結';
 const PAUSED = '暫停';

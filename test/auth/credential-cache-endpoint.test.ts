@@ -1,23 +1,21 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { databaseKind, pageUrl, useSeededApp, type TestApp } from '../helper.ts';
 import { logins, standardSeed } from '../fixtures/standard-seed.ts';
-import { observeVerifyTime } from '../../src/auth/password.ts';
-import { setPassword } from '../../src/accounts/account-store.ts';
+import { hashPassword, PasswordChecker } from '../../src/auth/password.ts';
+import { setPasswordHash } from '../../src/store/accounts.ts';
 import { parseResponse } from '../xml.ts';
 
 /**
  * The verified-credential cache through the page: argon2 at most once per credential per window,
  * a password change takes effect at once, failures always pay argon2, and a lockout is obeyed
- * whatever the cache holds. argon2 runs are counted through password.ts's observer.
+ * whatever the cache holds. argon2 runs are counted by the app's password checker, swapped in.
  */
 describe(`verified-credential cache on the page (${databaseKind})`, () => {
   let verifications = 0;
-  let unsubscribe: () => void;
+  const passwords = new PasswordChecker(() => verifications++);
   beforeEach(() => {
     verifications = 0;
-    unsubscribe = observeVerifyTime(() => verifications++);
   });
-  afterEach(() => unsubscribe());
 
   const ask = async (t: TestApp, login: { ManagerLoginName: string; ManagerPassword: string }, extra: Record<string, string> = {}) => {
     const res = await t.app.inject({ method: 'GET', url: pageUrl({ ...login, LaunchID: '5001', ...extra }) });
@@ -25,7 +23,7 @@ describe(`verified-credential cache on the page (${databaseKind})`, () => {
   };
 
   describe('with the default window', () => {
-    const t = useSeededApp(standardSeed, { env: { OMIS_LOCKOUT_THRESHOLD: '3' } });
+    const t = useSeededApp(standardSeed, { env: { OMIS_LOCKOUT_THRESHOLD: '3' }, overrides: { passwords } });
     beforeEach(async () => {
       await t.db.exec('DELETE FROM login_failure');
     });
@@ -49,10 +47,10 @@ describe(`verified-credential cache on the page (${databaseKind})`, () => {
 
     it('refuses the old password at once after a password change, and accepts the new one', async () => {
       expect((await ask(t, logins.mkt)).ErrorCode).toBe('0');
-      await setPassword(t.db.prisma, 'acme-mkt', 'changed-pass');
+      await setPasswordHash(t.db.prisma, 'acme-mkt', await hashPassword('changed-pass'));
       expect((await ask(t, logins.mkt)).ErrorCode).toBe('100');
       expect((await ask(t, { ...logins.mkt, ManagerPassword: 'changed-pass' })).ErrorCode).toBe('0');
-      await setPassword(t.db.prisma, 'acme-mkt', 'mkt-pass');
+      await setPasswordHash(t.db.prisma, 'acme-mkt', await hashPassword('mkt-pass'));
     });
 
     it('answers 101 to a locked-out login even though its right password is cached', async () => {
@@ -71,7 +69,7 @@ describe(`verified-credential cache on the page (${databaseKind})`, () => {
   });
 
   describe('with OMIS_AUTH_CACHE_SECONDS=0', () => {
-    const t = useSeededApp(standardSeed, { env: { OMIS_AUTH_CACHE_SECONDS: '0' } });
+    const t = useSeededApp(standardSeed, { env: { OMIS_AUTH_CACHE_SECONDS: '0' }, overrides: { passwords } });
 
     it('runs argon2 on every request', async () => {
       for (let i = 0; i < 3; i++) expect((await ask(t, logins.mkt)).ErrorCode).toBe('0');

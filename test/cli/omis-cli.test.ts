@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { verifyPassword } from '../../src/auth/password.ts';
+import { PasswordChecker } from '../../src/auth/password.ts';
 import { databaseKind } from '../helper.ts';
 import { captureCli, useCliDatabase, withCliDatabase } from '../cli-harness.ts';
 
@@ -65,7 +65,7 @@ describe(`omis CLI (${databaseKind})`, () => {
     expect(added).toMatchObject({ code: 0 });
     const account = await withCliDatabase((db) => db.prisma.account.findUnique({ where: { loginKey: 'acme-sales' } }));
     expect(account).toMatchObject({ login: 'Acme-Sales', parentId: 1001, rootId: 1001, licences: ['TaskManager'] });
-    expect(await verifyPassword(account!.passwordHash, 'S3cret!')).toBe(true);
+    expect(await new PasswordChecker().verify(account!.passwordHash, 'S3cret!')).toBe(true);
     expect((await run('account', 'add', '--login', 'orphan', '--password', 'x', '--user-id', '1011', '--customer-id', 'X', '--parent', 'nobody')).output).toMatch(
       /parent account "nobody" does not exist/,
     );
@@ -73,7 +73,7 @@ describe(`omis CLI (${databaseKind})`, () => {
 
     expect((await run('account', 'passwd', 'ACME-SALES', '--password', 'n3w')).code).toBe(0);
     const changed = await withCliDatabase((db) => db.prisma.account.findUnique({ where: { loginKey: 'acme-sales' } }));
-    expect(await verifyPassword(changed!.passwordHash, 'n3w')).toBe(true);
+    expect(await new PasswordChecker().verify(changed!.passwordHash, 'n3w')).toBe(true);
 
     // Points live on the root of the tree, whichever account of it is named.
     expect((await run('account', 'points', 'acme-sales', '250')).output).toMatch(/points of acme \(root of acme-sales's tree\): 1250/);

@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -62,18 +63,18 @@ describe('the owner of an embedded data directory', () => {
     expect(await claimDataDir(dir, { command: 'serve', socket, waitMs: 0, sharedEarly: true })).toMatchObject({ kind: 'shared' });
     owner.ownership.markReady();
     expect(await claimDataDir(dir, { command: 'audit', socket: null, waitMs: 0 })).toEqual({ kind: 'shared', owner: { ...owner.ownership.record, ready: true } });
-    expect(currentOwner(dir)?.ready).toBe(true);
+    expect((await currentOwner(dir))?.ready).toBe(true);
     owner.ownership.release();
-    expect(currentOwner(dir)).toBeUndefined();
+    expect(await currentOwner(dir)).toBeUndefined();
   });
 
   it('takes over from an owner whose process is gone', async () => {
     const dir = freshDir();
     const gone = spawnSync(process.execPath, ['-e', '0']).pid;
-    const stale: OwnerRecord = { pid: gone, token: 'stale', command: 'serve', socket: null, ready: true, startedAt: '', procStart: null, bootId: null };
+    const stale: OwnerRecord = { pid: gone, host: os.hostname(), token: 'stale', command: 'serve', socket: null, ready: true, startedAt: '', procStart: null, bootId: null };
     mkdirSync(dir, { recursive: true });
     writeFileSync(path.join(dir, OWNER_FILE), JSON.stringify(stale));
-    expect(currentOwner(dir)).toBeUndefined();
+    expect(await currentOwner(dir)).toBeUndefined();
     const claim = await claimDataDir(dir, { command: 'serve', socket: null, waitMs: 0 });
     expect(claim.kind).toBe('owner');
     expect(record(dir).pid).toBe(process.pid);
@@ -86,11 +87,57 @@ describe('the owner of an embedded data directory', () => {
     const dir = freshDir();
     mkdirSync(dir, { recursive: true });
     // This very PID, but a process that started at another time: the PID was reused.
-    const reused: OwnerRecord = { pid: process.pid, token: 'old', command: 'serve', socket: null, ready: true, startedAt: '', procStart: '1', bootId: null };
+    const reused: OwnerRecord = { pid: process.pid, host: os.hostname(), token: 'old', command: 'serve', socket: null, ready: true, startedAt: '', procStart: '1', bootId: null };
     writeFileSync(path.join(dir, OWNER_FILE), JSON.stringify(reused));
     const claim = await claimDataDir(dir, { command: 'serve', socket: null, waitMs: 0 });
     expect(claim.kind).toBe('owner');
     if (claim.kind === 'owner') claim.ownership.release();
+  });
+
+  /** A record as another process (here: another container, `host`) would have written it. */
+  function writeRecord(dir: string, fields: Partial<OwnerRecord>): OwnerRecord {
+    const written: OwnerRecord = { pid: 1, host: os.hostname(), token: 'other', command: 'serve', socket: null, ready: false, startedAt: '', procStart: null, bootId: null, ...fields };
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, OWNER_FILE), JSON.stringify(written));
+    return written;
+  }
+
+  async function listening(socket: string): Promise<net.Server> {
+    mkdirSync(path.dirname(socket), { recursive: true });
+    const server = net.createServer((connection) => connection.destroy());
+    await new Promise<void>((resolve) => server.listen(socket, resolve));
+    return server;
+  }
+
+  it('keeps an owner whose socket answers, even from another host or with a PID that means nothing here', async () => {
+    for (const fields of [{ host: 'another-container' }, { pid: spawnSync(process.execPath, ['-e', '0']).pid }]) {
+      const dir = freshDir();
+      const socket = path.join(dir, 'socket', '.s.PGSQL.5432');
+      const server = await listening(socket);
+      try {
+        const owner = writeRecord(dir, { ...fields, socket, ready: true });
+        expect(await claimDataDir(dir, { command: 'audit', socket: null, waitMs: 0 })).toEqual({ kind: 'shared', owner });
+      } finally {
+        await new Promise((resolve) => server.close(resolve));
+      }
+    }
+  });
+
+  it('takes over from an owner on another host whose socket no longer answers', async () => {
+    const dir = freshDir();
+    writeRecord(dir, { host: 'another-container', socket: path.join(dir, 'socket', '.s.PGSQL.5432'), ready: true });
+    const claim = await claimDataDir(dir, { command: 'serve', socket: null, waitMs: 0 });
+    expect(claim.kind).toBe('owner');
+    if (claim.kind === 'owner') claim.ownership.release();
+  });
+
+  it('cannot tell whether a command on another host is gone, and says how to clear the record if it is', async () => {
+    const dir = freshDir();
+    writeRecord(dir, { host: 'another-container', pid: 7, command: 'seed' });
+    await expect(claimDataDir(dir, { command: 'audit', socket: null, waitMs: 0 })).rejects.toThrow(
+      `the embedded database in ${dir} is still in use by omis seed (pid 7 on host another-container); try again when it has finished ` +
+        `(if no such process runs there any more, delete ${path.join(dir, OWNER_FILE)})`,
+    );
   });
 
   it('treats a record that is not one as stale', async () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadSeed, parseSeed, SeedError } from '../../src/db/seed.ts';
+import { parseSeed, seedRecords, SeedError } from '../../src/cli/seed-file.ts';
+import { loadSeed } from '../../src/store/seed.ts';
 import { createTestDatabase, databaseKind, seedWith, type TestDatabase } from '../helper.ts';
 import { standardSeed } from '../fixtures/standard-seed.ts';
 
@@ -76,13 +77,13 @@ describe(`seed files (${databaseKind})`, () => {
       },
       TZ,
     );
-    await expect(loadSeed(t.db.prisma, seed, TZ)).rejects.toThrowError(/^launches\[1\]\.owner: account "nobody-at-all" does not exist/);
+    await expect(loadSeed(t.db.prisma, await seedRecords(seed, TZ))).rejects.toThrowError(/^launches\[1\]\.owner: account "nobody-at-all" does not exist/);
     expect(await snapshot(t)).toEqual(before);
   });
 
   it('refuses a login or user id that belongs to another account', async () => {
     const seed = parseSeed({ accounts: [{ login: 'ACME', password: 'x', userId: 4444, customerId: 'X', parent: null }] }, TZ);
-    await expect(loadSeed(t.db.prisma, seed, TZ)).rejects.toThrowError(/^accounts\[0\]: login "ACME" or userId 4444 belongs to another account/);
+    await expect(loadSeed(t.db.prisma, await seedRecords(seed, TZ))).rejects.toThrowError(/^accounts\[0\]: login "ACME" or userId 4444 belongs to another account/);
   });
 
   it('moves the ID sequences past explicit IDs', async () => {

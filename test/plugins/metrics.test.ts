@@ -1,37 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { actionLabel } from '../../src/metrics/task-outcome.ts';
 import { databaseKind, onPostgres, pageUrl, useSeededApp } from '../helper.ts';
 import { logins } from '../fixtures/standard-seed.ts';
-
-describe('action labels', () => {
-  it.each([
-    [undefined, undefined, 'query'],
-    ['1', undefined, 'launch.delete'],
-    ['2', undefined, 'launch.terminate'],
-    ['3', undefined, 'launch.pause'],
-    ['4', undefined, 'launch.unpause'],
-    [' 5 ', undefined, 'launch.change-expiry'],
-    ['9', undefined, 'launch.invalid'],
-    ['<script>', undefined, 'launch.invalid'],
-    [undefined, '1', 'job.delete'],
-    [undefined, '5', 'job.restart'],
-    [undefined, 'x', 'job.invalid'],
-  ])('LaunchAction %s, JobAction %s → %s', (launchAction, jobAction, label) => {
-    expect(actionLabel(launchAction, jobAction)).toBe(label);
-  });
-});
+import { sample } from '../metrics.ts';
 
 describe(`GET /metrics (${databaseKind})`, () => {
   const t = useSeededApp();
-
-  /** The value of one sample line, e.g. `name{a="b"} 3`. */
-  function sample(text: string, name: string, labels: Record<string, string>): number | undefined {
-    for (const line of text.split('\n')) {
-      if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-      if (Object.entries(labels).every(([key, value]) => line.includes(`${key}="${value}"`))) return Number(line.slice(line.lastIndexOf(' ') + 1));
-    }
-    return undefined;
-  }
 
   it('counts answers of the page by ErrorCode and action, times requests and argon2, in the Prometheus text format', async () => {
     await t.app.inject({ method: 'GET', url: pageUrl({ ...logins.mkt, LaunchID: '5001' }) });
@@ -82,5 +55,34 @@ describe(`GET /metrics (${databaseKind})`, () => {
     expect(sample(text, 'omis_db_pool_connections', {})).toBeGreaterThanOrEqual(1);
     expect(sample(text, 'omis_db_pool_waiting', {})).toBe(0);
     expect(sample(text, 'omis_db_pool_idle', {})).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe(`who may read /metrics (${databaseKind})`, () => {
+  describe('without OMIS_METRICS_TOKEN', () => {
+    const t = useSeededApp({ accounts: [], launches: [] });
+
+    it('answers a client on the loopback interface, and refuses any other with 403', async () => {
+      expect((await t.app.inject({ method: 'GET', url: '/metrics', remoteAddress: '127.0.0.1' })).statusCode).toBe(200);
+      expect((await t.app.inject({ method: 'GET', url: '/metrics', remoteAddress: '::1' })).statusCode).toBe(200);
+      const outside = await t.app.inject({ method: 'GET', url: '/metrics', remoteAddress: '203.0.113.5' });
+      expect(outside.statusCode).toBe(403);
+      expect(outside.body).not.toContain('omis_');
+    });
+  });
+
+  describe('with OMIS_METRICS_TOKEN', () => {
+    const token = 'metrics-token-0123456789';
+    const t = useSeededApp({ accounts: [], launches: [] }, { env: { OMIS_METRICS_TOKEN: token } });
+
+    it('answers only a request carrying the bearer token, from anywhere', async () => {
+      const ask = (remoteAddress: string, authorization?: string) =>
+        t.app.inject({ method: 'GET', url: '/metrics', remoteAddress, headers: authorization ? { authorization } : {} });
+      expect((await ask('203.0.113.5', `Bearer ${token}`)).statusCode).toBe(200);
+      expect((await ask('127.0.0.1')).statusCode).toBe(401);
+      expect((await ask('127.0.0.1', `Bearer ${token}x`)).statusCode).toBe(401);
+      expect((await ask('127.0.0.1', `bearer ${token}`)).statusCode).toBe(401);
+      expect((await ask('203.0.113.5', token)).headers['www-authenticate']).toBe('Bearer');
+    });
   });
 });

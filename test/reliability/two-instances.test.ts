@@ -12,7 +12,7 @@ import { LoginFailureStore } from '../../src/store/login-failures.ts';
 import { parseResponse } from '../xml.ts';
 
 /**
- * Two instances on one database (issue 7): what one instance learns about failed logins, the other
+ * Two instances on one database: what one instance learns about failed logins, the other
  * knows; concurrent ExpireTime changes through both lose no update; instances starting together
  * apply each migration once. (Pause/unpause/terminate/delete/restart through two instances are
  * proven by test/routes/actions-concurrency.test.ts.) On PostgreSQL each instance

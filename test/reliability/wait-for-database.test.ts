@@ -55,11 +55,10 @@ describe('describeDatabaseError', () => {
 function flakyDatabase(failures: unknown[]): Database & { attempts: number } {
   const db = {
     attempts: 0,
-    async query() {
+    async ping() {
       db.attempts++;
       const next = failures.shift();
       if (next !== undefined) throw next;
-      return [{ '?column?': 1 }];
     },
   };
   return db as unknown as Database & { attempts: number };

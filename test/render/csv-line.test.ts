@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { writeToString } from 'fast-csv';
 import { describe, expect, it } from 'vitest';
 import { CSV_COLUMNS, csvCells, csvLine, csvRows, lineOver, neutraliseCell, renderCsv, UTF8_BOM } from '../../src/render/csv-response.ts';
-import { errorResponse, launchResponse } from './render-fixtures.ts';
+import { errorAnswer, launchResponse } from './render-fixtures.ts';
 
 /**
  * The hand-written CSV line (the inner loop of the million-row report) against fast-csv, which
@@ -74,7 +74,7 @@ describe('lineOver: the line of a row that shares all cells but its own', () => 
 
 describe('renderCsv written by hand is what fast-csv wrote', () => {
   it.each([
-    ['an error', errorResponse(100, { launchId: '5,6' })],
+    ['an error', errorAnswer(100, { launchId: '5,6' })],
     ['the fixture launch', launchResponse()],
     ['a launch with a hostile name', launchResponse({ customerId: '=cmd|" /C calc"!A0' })],
   ])('%s', async (_label, response) => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cleanCell, CSV_COLUMNS, neutraliseCell, renderCsv, UTF8_BOM } from '../../src/render/csv-response.ts';
-import { anyString, errorResponse, jobResponse, launchResponse } from './render-fixtures.ts';
+import { anyString, errorAnswer, jobResponse, launchResponse } from './render-fixtures.ts';
 import { parseCsv as parseCsvRecords } from '../csv.ts';
 
 /** Parses CSV text back into rows of cells, as a spreadsheet's importer would split it. */
@@ -15,7 +15,7 @@ async function records(text: string): Promise<Array<Record<string, string>>> {
 
 describe('renderCsv: the contract’s columns and rows', () => {
   it('starts with the header row in the contract order', async () => {
-    const [header] = await parseCsv(await renderCsv(errorResponse(100)));
+    const [header] = await parseCsv(await renderCsv(errorAnswer(100)));
     expect(header).toEqual([
       'ErrorCode', 'ErrorMSG', 'RecordType', 'LaunchID', 'JobID', 'UserID', 'CustomerID', 'LaunchName', 'JobType', 'STATUS',
       'ERRORCODE', 'LAUNCHCOUNT', 'StatusText', 'ExpireTime', 'ReportPath', 'EmailAddress', 'SMSNumber', 'ExternRefNum', 'DeliveryStatus',
@@ -24,7 +24,7 @@ describe('renderCsv: the contract’s columns and rows', () => {
   });
 
   it('answers an error as one row with the code, the message and the IDs given', async () => {
-    const rows = await records(await renderCsv(errorResponse(111, { launchId: '7', jobId: '' })));
+    const rows = await records(await renderCsv(errorAnswer(111, { launchId: '7', jobId: '' })));
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ ErrorCode: '111', ErrorMSG: "LaunchID doesn't exist", RecordType: '', LaunchID: '7', JobID: '', STATUS: '' });
   });
@@ -56,14 +56,14 @@ describe('renderCsv: the contract’s columns and rows', () => {
   });
 
   it('uses CRLF between rows and ends with one', async () => {
-    const text = await renderCsv(errorResponse(100));
+    const text = await renderCsv(errorAnswer(100));
     expect(text.split('\r\n')).toHaveLength(3);
     expect(text.endsWith('\r\n')).toBe(true);
   });
 
   it('starts with a UTF-8 BOM only when asked (the FILE form)', async () => {
-    expect((await renderCsv(errorResponse(100))).startsWith(UTF8_BOM)).toBe(false);
-    expect((await renderCsv(errorResponse(100), { bom: true })).startsWith(`${UTF8_BOM}ErrorCode,`)).toBe(true);
+    expect((await renderCsv(errorAnswer(100))).startsWith(UTF8_BOM)).toBe(false);
+    expect((await renderCsv(errorAnswer(100), { bom: true })).startsWith(`${UTF8_BOM}ErrorCode,`)).toBe(true);
   });
 
   it('quotes commas, quotes and line breaks inside a value', async () => {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodeValue, omisQueryString, substitutePlaceholders } from '../../src/render/placeholders.ts';
 import { wellFormed } from '../../src/render/well-formed.ts';
-import { anyString, arbitraryResponse, errorResponse, jobResponse, launchResponse } from './render-fixtures.ts';
+import { anyString, arbitraryResponse, errorAnswer, jobResponse, launchResponse } from './render-fixtures.ts';
 
 describe('substitutePlaceholders', () => {
   const job = jobResponse();
@@ -23,26 +23,26 @@ describe('substitutePlaceholders', () => {
   });
 
   it('fills %omisquerystring% with every top-level field, in the contract order, encoded', () => {
-    expect(omisQueryString(errorResponse(111, { launchId: '5 & 6' }))).toBe(
+    expect(omisQueryString(errorAnswer(111, { launchId: '5 & 6' }))).toBe(
       "ErrorCode=111&ErrorMSG=LaunchID%20doesn't%20exist&LaunchID=5%20%26%206&JobID=&UserID=&CustomerID=&ReportPath=",
     );
   });
 
   it('makes a placeholder for a field the answer lacks empty', () => {
-    expect(substitutePlaceholders('/x?l=%launchid%&j=%jobid%&u=%userid%', errorResponse(100))).toBe('/x?l=&j=&u=');
+    expect(substitutePlaceholders('/x?l=%launchid%&j=%jobid%&u=%userid%', errorAnswer(100))).toBe('/x?l=&j=&u=');
   });
 
   it('leaves unknown %words% and lone percent signs alone', () => {
-    expect(substitutePlaceholders('/x?a=%other%&b=100%&c=%20', errorResponse(100))).toBe('/x?a=%other%&b=100%&c=%20');
+    expect(substitutePlaceholders('/x?a=%other%&b=100%&c=%20', errorAnswer(100))).toBe('/x?a=%other%&b=100%&c=%20');
   });
 
   it('does not expand placeholders inside substituted values', () => {
-    const tricky = { ...errorResponse(111), launchId: '%jobid%', jobId: 'J' };
+    const tricky = { ...errorAnswer(111), launchId: '%jobid%', jobId: 'J' };
     expect(substitutePlaceholders('/x?l=%launchid%&j=%jobid%', tricky)).toBe('/x?l=%25jobid%25&j=J');
   });
 
   it('encodes the characters that could change the URL: / ? # & = @ : \\ and spaces', () => {
-    const tricky = { ...errorResponse(111), errorMsg: '/?#&=@:\\ x' };
+    const tricky = { ...errorAnswer(111), errorMsg: '/?#&=@:\\ x' };
     expect(substitutePlaceholders('/x?m=%errormsg%', tricky)).toBe('/x?m=%2F%3F%23%26%3D%40%3A%5C%20x');
   });
 

@@ -1,10 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../../src/errors/error-codes.ts';
-import { ParamBag } from '../../src/request/param-bag.ts';
-import { checkRedirects, readRedirectTargets, redirectLocation, templateRefusal, urlRefusal } from '../../src/render/redirect.ts';
+import { redirectLocation, templateRefusal, urlRefusal } from '../../src/render/redirect.ts';
 import { PLACEHOLDER, substitutePlaceholders } from '../../src/render/placeholders.ts';
-import { anyString, arbitraryResponse, errorResponse, jobResponse } from './render-fixtures.ts';
+import { anyString, arbitraryResponse, errorAnswer, jobResponse } from './render-fixtures.ts';
 
 const HOSTS = ['client.example', 'portal.example:8443', '.trusted.example'];
 
@@ -80,33 +78,6 @@ describe('templateRefusal: what may be redirected to', () => {
   });
 });
 
-describe('readRedirectTargets and checkRedirects', () => {
-  it('reads SuccessfulUrl, the printed SuccessfulUr, FailedUrl and ReferUrl in any case', () => {
-    const bag = new ParamBag([['query', [['successfulur', '/ok'], ['FAILEDURL', '/bad'], ['referurl', '/any']]]]);
-    expect(readRedirectTargets(bag)).toEqual({ successful: '/ok', failed: '/bad', refer: '/any' });
-  });
-
-  it('prefers SuccessfulUrl over SuccessfulUr', () => {
-    const bag = new ParamBag([['query', [['SuccessfulUr', '/printed'], ['SuccessfulUrl', '/proper']]]]);
-    expect(readRedirectTargets(bag).successful).toBe('/proper');
-  });
-
-  it('answers 106 when any given template is refused, even one this outcome would not use', () => {
-    const bag = new ParamBag([['query', [['SuccessfulUrl', '/ok'], ['FailedUrl', 'https://evil.example/']]]]);
-    expect(() => checkRedirects(bag, HOSTS)).toThrow(ApiError);
-    try {
-      checkRedirects(bag, HOSTS);
-    } catch (error) {
-      expect((error as ApiError).code).toBe(106);
-    }
-  });
-
-  it('ignores blank values', () => {
-    const bag = new ParamBag([['query', [['SuccessfulUrl', '  '], ['FailedUrl', '']]]]);
-    expect(checkRedirects(bag, HOSTS)).toEqual({});
-  });
-});
-
 describe('redirectLocation: which URL, filled in', () => {
   const targets = { successful: '/ok?l=%launchid%', failed: '/bad?e=%errorcode%&m=%errormsg%', refer: '/refer?%omisquerystring%' };
 
@@ -115,24 +86,24 @@ describe('redirectLocation: which URL, filled in', () => {
   });
 
   it('uses FailedUrl when ErrorCode > 0', () => {
-    expect(redirectLocation(targets, errorResponse(111), HOSTS)).toBe("/bad?e=111&m=LaunchID%20doesn't%20exist");
+    expect(redirectLocation(targets, errorAnswer(111), HOSTS)).toBe("/bad?e=111&m=LaunchID%20doesn't%20exist");
   });
 
   it('falls back to ReferUrl when the applicable one is not given', () => {
-    expect(redirectLocation({ refer: targets.refer }, errorResponse(100), HOSTS)).toBe(
+    expect(redirectLocation({ refer: targets.refer }, errorAnswer(100), HOSTS)).toBe(
       '/refer?ErrorCode=100&ErrorMSG=Invalid%20ManagerLoginName%20or%20ManagerPassword&LaunchID=&JobID=&UserID=&CustomerID=&ReportPath=',
     );
     expect(redirectLocation({ failed: '/bad', refer: '/refer' }, jobResponse(), HOSTS)).toBe('/refer');
   });
 
   it('answers with the body when the URL comes out blank (only empty placeholders)', () => {
-    expect(redirectLocation({ failed: '%launchid%' }, errorResponse(100), HOSTS)).toBeUndefined();
-    expect(redirectLocation({ failed: '%launchid%' }, errorResponse(111, { launchId: '7' }), HOSTS)).toBe('7');
+    expect(redirectLocation({ failed: '%launchid%' }, errorAnswer(100), HOSTS)).toBeUndefined();
+    expect(redirectLocation({ failed: '%launchid%' }, errorAnswer(111, { launchId: '7' }), HOSTS)).toBe('7');
   });
 
   it('answers with the body when no URL applies', () => {
     expect(redirectLocation({ failed: '/bad' }, jobResponse(), HOSTS)).toBeUndefined();
-    expect(redirectLocation({}, errorResponse(100), HOSTS)).toBeUndefined();
+    expect(redirectLocation({}, errorAnswer(100), HOSTS)).toBeUndefined();
   });
 
   it('sends spaces and non-ASCII characters of the template as %XX', () => {

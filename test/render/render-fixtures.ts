@@ -1,8 +1,8 @@
 import fc from 'fast-check';
-import { errorResponse, type TaskResponse } from '../../src/render/task-response.ts';
+import { errorAnswer, type Answer } from '../../src/render/answer.ts';
 
 /** Responses for the renderer tests: a launch with two jobs, one with a recipient. */
-export function launchResponse(overrides: Partial<TaskResponse> = {}): TaskResponse {
+export function launchResponse(overrides: Partial<Answer> = {}): Answer {
   return {
     errorCode: 0,
     errorMsg: '',
@@ -48,13 +48,13 @@ export function launchResponse(overrides: Partial<TaskResponse> = {}): TaskRespo
 }
 
 /** A job answer: the launch holding the one job. */
-export function jobResponse(): TaskResponse {
+export function jobResponse(): Answer {
   const base = launchResponse();
   const job = base.launch!.jobs[0]!;
   return { ...base, jobId: '9001', reportPath: job.reportPath, launch: { ...base.launch!, jobs: [job] } };
 }
 
-export { errorResponse };
+export { errorAnswer };
 
 /** Any string at all: any UTF-16 unit (lone surrogates too), and often the characters that matter. */
 const specialUnit = fc.constantFrom('%', '&', '=', '+', '-', '@', '\t', '\r', '\n', '\\', '/', ':', '#', '?', ' ', '"', ',', "'", '\uFF1D', '\uD800', '\uDC00');
@@ -72,4 +72,4 @@ export const arbitraryResponse = fc
     customerId: anyString,
     reportPath: anyString,
   })
-  .map((fields) => fields as TaskResponse);
+  .map((fields) => fields as Answer);

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { batched, recordCount, shouldStream, streamOf, STREAM_ABOVE_RECORDS } from '../../src/render/stream-body.ts';
-import { errorResponse, type JobView, type TaskResponse } from '../../src/render/task-response.ts';
+import { errorAnswer, type JobView, type Answer } from '../../src/render/answer.ts';
 import { csvStream, renderCsv } from '../../src/render/csv-response.ts';
 import { renderXml, xmlChunks } from '../../src/render/xml-response.ts';
 import { launchResponse } from './render-fixtures.ts';
 
-function launchWith(jobCount: number, recipientsPerJob = 0): TaskResponse {
+function launchWith(jobCount: number, recipientsPerJob = 0): Answer {
   const jobs: JobView[] = Array.from({ length: jobCount }, (_, i) => ({
     jobId: 9000 + i,
     launchId: 5001,
@@ -70,7 +70,7 @@ describe('streamOf', () => {
 
 describe('which answers are streamed', () => {
   it.each([
-    ['an error', errorResponse(111), 1],
+    ['an error', errorAnswer(111), 1],
     ['a launch without jobs', launchWith(0), 1],
     ['a launch with 3 jobs', launchWith(3), 4],
     ['a launch with 10 jobs of 5 recipients', launchWith(10, 5), 61],
@@ -82,7 +82,7 @@ describe('which answers are streamed', () => {
     expect(shouldStream(launchWith(STREAM_ABOVE_RECORDS - 1))).toBe(false);
     expect(shouldStream(launchWith(STREAM_ABOVE_RECORDS))).toBe(true);
     expect(shouldStream(launchWith(10_000))).toBe(true);
-    expect(shouldStream(errorResponse(100))).toBe(false);
+    expect(shouldStream(errorAnswer(100))).toBe(false);
   });
 });
 
@@ -90,7 +90,7 @@ describe('streamed answers are byte for byte the built ones', () => {
   const hostile = launchResponse();
   hostile.launch!.launchName = '=HYPERLINK("x"), "quoted"\r\nnew line 週年慶';
   it.each([
-    ['an error', errorResponse(111, { launchId: '7' })],
+    ['an error', errorAnswer(111, { launchId: '7' })],
     ['the fixture launch (recipients, Chinese)', launchResponse()],
     ['cells that need quoting and neutralising', hostile],
     ['a launch with 1,000 jobs', launchWith(1000, 1)],
@@ -100,7 +100,7 @@ describe('streamed answers are byte for byte the built ones', () => {
   });
 
   it.each([
-    ['an error', errorResponse(100)],
+    ['an error', errorAnswer(100)],
     ['the fixture launch', launchResponse()],
     ['a launch with 1,000 jobs', launchWith(1000, 1)],
   ])('XML of %s', async (_label, response) => {

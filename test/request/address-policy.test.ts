@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addressRefusal, canonicalHost, hostAsAddress, isPublicAddress, matchHost } from '../../src/request/address-policy.ts';
+import { addressRefusal, hostAsAddress, isPublicAddress } from '../../src/request/address-policy.ts';
+import { canonicalHost, matchHost } from '../../src/config/host-list.ts';
 
 describe('isPublicAddress: only ordinary public unicast addresses', () => {
   it.each([

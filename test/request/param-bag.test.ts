@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { collapseSource, ParamBag } from '../../src/request/param-bag.ts';
+import { winningSource } from './bag-trace.ts';
 
 describe('ParamBag', () => {
   it('treats names case-insensitively', () => {
     const bag = new ParamBag([['query', [['LAUNCHID', '5']]]]);
     expect(bag.get('launchid')).toBe('5');
     expect(bag.get('LaunchID')).toBe('5');
-    expect(bag.has('LaunchId')).toBe(true);
+    expect(bag.get('LaunchId')).toBe('5');
   });
 
   it('joins a name repeated within one source with commas, in any letter case', () => {
@@ -20,8 +21,21 @@ describe('ParamBag', () => {
       ['xml', [['a', 'from-xml'], ['b', 'from-xml'], ['c', 'from-xml']]],
     ]);
     expect([bag.get('a'), bag.get('b'), bag.get('c'), bag.get('d')]).toEqual(['from-query', 'from-form', 'from-xml', undefined]);
-    expect([bag.sourceOf('a'), bag.sourceOf('b'), bag.sourceOf('c')]).toEqual(['query', 'form', 'xml']);
+    expect([winningSource(bag, 'a'), winningSource(bag, 'b'), winningSource(bag, 'c')]).toEqual(['query', 'form', 'xml']);
     expect(bag.inSource('xml', 'A')).toBe('from-xml');
+  });
+
+  it('traces every parameter as each source gave it, first spelling of a name, and which value won', () => {
+    const bag = new ParamBag([
+      ['query', [['LaunchID', '5'], ['launchid', '6'], ['ReturnType', 'CSV']]],
+      ['form', [['LAUNCHID', '7'], ['ManagerLoginName', 'acme']]],
+    ]);
+    expect(bag.traced()).toEqual([
+      { name: 'LaunchID', value: '5,6', source: 'query', used: true },
+      { name: 'ReturnType', value: 'CSV', source: 'query', used: true },
+      { name: 'LAUNCHID', value: '7', source: 'form', used: false },
+      { name: 'ManagerLoginName', value: 'acme', source: 'form', used: true },
+    ]);
   });
 
   it('does not join across sources', () => {

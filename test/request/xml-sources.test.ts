@@ -1,3 +1,4 @@
+import { winningSource } from './bag-trace.ts';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../src/errors/error-codes.ts';
 import type { UploadedFile } from '../../src/request/collect-params.ts';
@@ -99,7 +100,7 @@ describe('addXmlSource', () => {
     await addXmlSource(given, [], fetcher().options);
     expect(given.get('ManagerLoginName')).toBe('from-query');
     expect(given.get('LaunchID')).toBe('5001');
-    expect(given.sourceOf('LaunchID')).toBe('xml');
+    expect(winningSource(given, 'LaunchID')).toBe('xml');
   });
 
   it('reads an uploaded file whose name ends in .xml in any case, even with a client path', async () => {
@@ -165,7 +166,7 @@ describe('addXmlSource', () => {
   it('changes nothing when the request has no XML source', async () => {
     const given = bag([['LaunchID', '1']]);
     await addXmlSource(given, [], fetcher().options);
-    expect(given.sourceOf('LaunchID')).toBe('query');
+    expect(winningSource(given, 'LaunchID')).toBe('query');
     expect(given.get('ManagerLoginName')).toBeUndefined();
   });
 });

@@ -5,7 +5,7 @@ import { auditRows, jobForm, jobRow, makeLaunch, postForm, rootPoints, setRootPo
 
 /**
  * The job forms of the original document (查詢/刪除/終止/暫停/解除暫停寄送, 重新啟動), posted as multipart
- * with their exact field names, and the contract's answers (CONTRACT.md §4–§6).
+ * with their exact field names, and the contract's answers (docs/API.md#actions).
  */
 describe(`job actions through the document's HTML forms (${databaseKind})`, () => {
   const t = useSeededApp();

@@ -5,7 +5,7 @@ import { auditRows, jobRow, launchForm, launchRow, makeLaunch, postForm } from '
 
 /**
  * The launch forms of the original document (查詢/刪除/終止/暫停/解除暫停/變更任務截止時間), posted as
- * multipart with their exact field names, and the contract's answers (CONTRACT.md §4–§6).
+ * multipart with their exact field names, and the contract's answers (docs/API.md#actions).
  */
 describe(`launch actions through the document's HTML forms (${databaseKind})`, () => {
   const t = useSeededApp();

@@ -4,7 +4,7 @@ import { logins } from '../fixtures/standard-seed.ts';
 import { parseResponse } from '../xml.ts';
 
 /**
- * CONTRACT.md §3: a manager sees what it and every account below it own; anything else answers
+ * docs/API.md#ownership: a manager sees what it and every account below it own; anything else answers
  * exactly like a missing record.
  */
 describe(`ownership down the account tree (${databaseKind})`, () => {

@@ -4,7 +4,7 @@ import { buildTestApp, databaseKind, multipartBody, pageUrl, seedWith, type Test
 import { logins, standardSeed } from '../fixtures/standard-seed.ts';
 import { parseResponse } from '../xml.ts';
 
-/** CONTRACT.md §1–§2 end to end: path, methods, names in any case, repeats, sources, decoding. */
+/** docs/API.md#endpoint-and-transport and #parameters end to end: path, methods, names in any case, repeats, sources, decoding. */
 describe(`parameters as ASP.NET reads them (${databaseKind})`, () => {
   let t: TestApp;
   beforeAll(async () => {

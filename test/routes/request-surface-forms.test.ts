@@ -5,7 +5,7 @@ import { listen } from './request-surface-helpers.ts';
 import { parseResponse } from '../xml.ts';
 import { parseCsv } from '../csv.ts';
 
-/** Every response form (CONTRACT.md §7) end to end over real HTTP, with records from the database. */
+/** Every response form (docs/API.md#answers) end to end over real HTTP, with records from the database. */
 
 describe(`response forms over HTTP (${databaseKind})`, () => {
   let t: TestApp;

@@ -5,7 +5,7 @@ import { listen, xmlRequest } from './request-surface-helpers.ts';
 import { parseResponse } from '../xml.ts';
 
 /**
- * Redirects (CONTRACT.md §8) end to end over real HTTP: which URL, placeholders, the allow-list,
+ * Redirects (docs/API.md#redirects) end to end over real HTTP: which URL, placeholders, the allow-list,
  * and that a refused redirect (106) never executes the action it came with.
  */
 describe(`redirects over HTTP (${databaseKind})`, () => {

@@ -5,7 +5,7 @@ import { logins, standardSeed } from '../fixtures/standard-seed.ts';
 import { listen, rawRequest } from './request-surface-helpers.ts';
 import { parseResponse } from '../xml.ts';
 
-/** The Web.config settings of the request surface (CONTRACT.md §10), end to end over real HTTP. */
+/** The Web.config settings of the request surface (docs/API.md#configuration), end to end over real HTTP. */
 describe(`OMIS_ALLOWED_METHODS=GET over HTTP (${databaseKind})`, () => {
   let t: TestApp;
   let origin: string;

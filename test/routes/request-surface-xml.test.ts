@@ -6,7 +6,7 @@ import { listen, rawRequest, xmlRequest } from './request-surface-helpers.ts';
 import { parseResponse } from '../xml.ts';
 
 /**
- * The XML request sources end to end (CONTRACT.md §2, note 10001), over real HTTP: XmlRequest in a
+ * The XML request sources end to end (docs/API.md#xml-requests, the original document's note 10001), over real HTTP: XmlRequest in a
  * GET query string and in POST bodies, XmlReqFilePath uploads, XmlReqUrl fetched from a local
  * server that also misbehaves.
  */

@@ -1,10 +1,11 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { formatExpireTime, parseExpireTime } from '../../src/tasks/expire-time.ts';
+import { parseExpireTime } from '../../src/request/expire-time.ts';
+import { formatExpireTime } from '../../src/tasks/expire-time.ts';
 import { hostileText } from './fuzz-arbitraries.ts';
 
-/** Property tests of ExpireTime parsing (CONTRACT.md §5): total, strict, and its own inverse. */
+/** Property tests of ExpireTime parsing (docs/API.md#expiretime): total, strict, and its own inverse. */
 const RUNS = { numRuns: 2000 };
 const ZONES = ['Asia/Taipei', 'UTC', 'America/New_York', 'Europe/London', 'Australia/Lord_Howe', 'Pacific/Chatham'];
 const zone = fc.constantFrom(...ZONES);

@@ -2,12 +2,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PLACEHOLDER, substitutePlaceholders } from '../../src/render/placeholders.ts';
 import { redirectLocation, templateRefusal, type RedirectTargets } from '../../src/render/redirect.ts';
-import type { TaskResponse } from '../../src/render/task-response.ts';
+import type { Answer } from '../../src/render/answer.ts';
 import type { ErrorCode } from '../../src/errors/error-codes.ts';
 import { hostileText } from './fuzz-arbitraries.ts';
 
 /**
- * Property tests of placeholder substitution and redirects (CONTRACT.md §8): whatever the response
+ * Property tests of placeholder substitution and redirects (docs/API.md#redirects): whatever the response
  * holds (a record's owner, an error message, an echoed ID), no substitution can move a redirect off
  * the allowed hosts, inject a header line, or throw.
  */
@@ -23,7 +23,7 @@ const response = fc.record({
   userId: hostileText,
   customerId: hostileText,
   reportPath: hostileText,
-}) as fc.Arbitrary<TaskResponse>;
+}) as fc.Arbitrary<Answer>;
 
 const placeholder = fc.constantFrom('%errorcode%', '%ERRORMSG%', '%LaunchID%', '%userid%', '%customerid%', '%reportpath%', '%jobid%', '%omisquerystring%');
 

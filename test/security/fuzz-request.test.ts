@@ -93,8 +93,7 @@ describe('ParamBag', () => {
         const bag = new ParamBag(given);
         bag.get(name);
         bag.text(name);
-        bag.has(name);
-        bag.sourceOf(name);
+        bag.traced();
         bag.firstText(name, 'LaunchID');
         for (const [source] of given) bag.inSource(source, name);
       }),

@@ -3,8 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, databaseKind, multipartBody, seedWith, type TestApp } from '../helper.ts';
 import { standardSeed } from '../fixtures/standard-seed.ts';
-import { MAX_QUERY_BYTES } from '../../src/app.ts';
-import { MULTIPART_FIELDS, MULTIPART_FILES } from '../../src/plugins/body-parsers.ts';
+import { MAX_QUERY_BYTES, MULTIPART_FIELDS, MULTIPART_FILES } from '../../src/request/limits.ts';
 import { parseResponse } from '../xml.ts';
 
 /**
@@ -71,7 +70,7 @@ describe(`input limits over HTTP (${databaseKind})`, () => {
   /** `fields` padded with a Pad field to exactly `bytes`. */
   const padded = (fields: string, bytes: number) => `${fields}&Pad=${'x'.repeat(bytes - fields.length - '&Pad='.length)}`;
 
-  describe('query string (64 KiB accepted, CONTRACT.md §2)', () => {
+  describe('query string (64 KiB accepted)', () => {
     it('accepts a query string of exactly 64 KiB', async () => {
       const query = padded(CREDENTIALS, MAX_QUERY_BYTES);
       expect(query.length).toBe(65536);

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { buildTestApp, createTestDatabase, databaseKind, pageUrl, seedWith, type TestApp, type TestDatabase } from '../helper.ts';
+import { buildTestApp, createTestDatabase, databaseKind, onPostgres, pageUrl, seedWith, type TestApp, type TestDatabase } from '../helper.ts';
 import { logins, standardSeed } from '../fixtures/standard-seed.ts';
 import { failureKey } from '../../src/auth/lockout.ts';
 import { openDatabase } from '../../src/db/database.ts';
+import { LoginFailureStore } from '../../src/store/login-failures.ts';
 import { parseResponse } from '../xml.ts';
 
 /**
@@ -60,6 +61,9 @@ describe(`parallel guessing against the lockout (${databaseKind})`, () => {
     }
   }
 
+  /** argon2 verifications so far, through both instances (each counts its own). */
+  const verified = async () => (await verifications(first.app)) + (await verifications(second.app));
+
   async function passWindow(login = 'acme-mkt') {
     await database.db.query(`UPDATE login_failure SET locked_until = now() - interval '1 millisecond' WHERE login_key = $1`, [failureKey(login)]);
   }
@@ -69,15 +73,14 @@ describe(`parallel guessing against the lockout (${databaseKind})`, () => {
     ['two instances', () => [first.app, second.app]],
   ])(`%s: ${GUESSES} wrong guesses verify at most THRESHOLD passwords, and the right one among them gets 101`, async (_label, apps) => {
     const [a, b] = apps() as [FastifyInstance, FastifyInstance];
-    const before = await verifications(a);
+    const before = await verified();
     const guesses = Array.from({ length: GUESSES }, (_, i) => attempt(i % 2 === 0 ? a : b, `guess-${i}`));
     await underway(THRESHOLD);
     const right = attempt(b, logins.mkt.ManagerPassword);
     const more = Array.from({ length: GUESSES }, (_, i) => attempt(i % 2 === 0 ? b : a, `late-guess-${i}`));
     const codes = await Promise.all([...guesses, ...more]);
     expect(await right).toBe('101');
-    // argon2 runs in this process for both instances: the metric counts them all.
-    expect((await verifications(a)) - before).toBe(THRESHOLD);
+    expect((await verified()) - before).toBe(THRESHOLD);
     expect(codes.filter((code) => code === '100')).toHaveLength(THRESHOLD - 1);
     expect(codes.filter((code) => code !== '100' && code !== '101')).toEqual([]);
 
@@ -86,10 +89,39 @@ describe(`parallel guessing against the lockout (${databaseKind})`, () => {
   });
 
   it('an unknown login is limited exactly like a known one', async () => {
-    const before = await verifications(first.app);
+    const before = await verified();
     const codes = await Promise.all(Array.from({ length: GUESSES }, (_, i) => attempt(i % 2 ? first.app : second.app, `guess-${i}`, 'nobody-at-all')));
-    expect((await verifications(first.app)) - before).toBe(THRESHOLD);
+    expect((await verified()) - before).toBe(THRESHOLD);
     expect(codes.filter((code) => code === '100')).toHaveLength(THRESHOLD - 1);
+  });
+
+  // Two instances: one settles a success (deleting the record) while the other waits for its lock.
+  it.runIf(onPostgres)('makes the record again when another instance deletes it while this one waits for its lock', async () => {
+    const key = 'vanishing-login';
+    await database.db.query(`INSERT INTO login_failure (login_key, failures, last_failure_at) VALUES ($1, 1, now())`, [key]);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const lockTaken = new Promise<void>((resolve) => (locked = resolve));
+    const holder = secondDatabase.db.transaction(async (tx) => {
+      await tx.query(`SELECT 1 FROM login_failure WHERE login_key = $1 FOR UPDATE`, [key]);
+      locked();
+      await held;
+      await tx.query(`DELETE FROM login_failure WHERE login_key = $1`, [key]);
+    });
+    await lockTaken;
+    const update = new LoginFailureStore(database.db).update(key, (record) => ({ leave: true, result: record.failures }));
+    // Until the update waits for the row lock the other transaction holds (in this test's database).
+    for (;;) {
+      const [waiting] = await database.db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+      );
+      if (waiting!.n > 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    release();
+    await holder;
+    expect(await update).toBe(0);
   });
 
   it('a burst of the right password with a cold credential cache is answered, not locked out', async () => {

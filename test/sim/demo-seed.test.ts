@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_SEED_FILE } from '../../src/cli/serve-command.ts';
 import { demoBanner, recurringLaunchUrls } from '../../src/cli/demo-banner.ts';
-import { parseSeed } from '../../src/db/seed.ts';
+import { parseSeed } from '../../src/cli/seed-file.ts';
 import { Simulator } from '../../src/sim/simulator.ts';
 import { buildTestApp, databaseKind, pageUrl, seedWith, type TestApp } from '../helper.ts';
 import { parseResponse } from '../xml.ts';

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   chargedAfterLeaving,
   deliveryLeaving,
-  jobSettled,
   jobSkipReason,
   nextRunAfter,
   planJobStep,
@@ -110,13 +109,6 @@ describe('charges and deliveries by stage', () => {
   });
   it('deliveries', () => {
     expect([5, 6, 7, 8].map(deliveryLeaving)).toEqual(['none', 'send-half', 'send-rest', 'confirm']);
-  });
-  it('settled jobs are finished or terminated', () => {
-    expect(jobSettled({ status: 0, errorCode: 0 })).toBe(true);
-    expect(jobSettled({ status: 4, errorCode: -1 })).toBe(true);
-    expect(jobSettled({ status: 4, errorCode: -2 })).toBe(false);
-    expect(jobSettled({ status: 6, errorCode: 201 })).toBe(false);
-    expect(jobSettled({ status: 3, errorCode: 0 })).toBe(false);
   });
 });
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { addPoints } from '../../src/accounts/account-store.ts';
+import { addPoints } from '../../src/store/accounts.ts';
 import { buildTestApp, createTestDatabase, databaseKind, pageUrl, seedWith, type TestApp, type TestDatabase } from '../helper.ts';
 import { parseResponse } from '../xml.ts';
 import { jobFacts, rootPoints, simLogins, simSeed } from './sim-fixtures.ts';

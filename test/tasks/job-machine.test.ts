@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { cascadeToJob, jobTransition, mayJobAdvance, outOfPoints, remainingCost, type JobOutcome } from '../../src/tasks/job-machine.ts';
+import { cascadeToJob, jobTransition, mayJobAdvance, remainingCost, type JobOutcome } from '../../src/tasks/job-machine.ts';
 import type { JobCascade } from '../../src/tasks/launch-machine.ts';
-import type { ActionNumber } from '../../src/tasks/intent.ts';
+import { JOB_ACTIONS } from '../../src/request/actions.ts';
+
+type ActionNumber = keyof typeof JOB_ACTIONS;
 
 /**
  * Walks every job STATUS (0–8) × ERRORCODE (-2, -1, 0, a plain error, 201) × JobAction (1–5) ×
@@ -56,7 +58,7 @@ describe('job state machine: the whole table', () => {
           it(`launch ${launch}, job STATUS ${status} ERRORCODE ${errorCode} (${kind}), JobAction ${action} → ${want}`, () => {
             for (const pausedByLaunch of [false, true]) {
               const job = { status, errorCode, pausedByLaunch, cost: 10, pointsCharged: 4 };
-              const outcome = jobTransition(action, job, LAUNCHES[launch]);
+              const outcome = jobTransition(JOB_ACTIONS[action], job, LAUNCHES[launch]);
               expect(describeOutcome(outcome)).toBe(want);
               if (outcome.result === 'changed') {
                 expect(outcome.next.status).toBe(status);
@@ -123,9 +125,5 @@ describe('job rules for points and the simulator', () => {
     ['a job of a terminated launch', { status: 6, errorCode: 0, pausedByLaunch: false }, { status: 2, errorCode: -1 }, false],
   ])('mayJobAdvance: %s → %s', (_name, job, launch, want) => {
     expect(mayJobAdvance(job, launch)).toBe(want);
-  });
-
-  it('outOfPoints stops a job with 201 at the same STATUS', () => {
-    expect(outOfPoints({ status: 7, errorCode: 0, pausedByLaunch: true })).toEqual({ status: 7, errorCode: 201, pausedByLaunch: false });
   });
 });

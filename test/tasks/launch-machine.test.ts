@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { launchTransition, mayLaunchAdvance, type LaunchOutcome } from '../../src/tasks/launch-machine.ts';
-import type { ActionNumber } from '../../src/tasks/intent.ts';
+import { LAUNCH_ACTIONS } from '../../src/request/actions.ts';
+
+type ActionNumber = keyof typeof LAUNCH_ACTIONS;
 
 /**
  * Walks every launch STATUS (0–3, 99) × ERRORCODE (-2, -1, 0, a plain error, 201) × LaunchAction
- * (1–5) against the contract's table (CONTRACT.md §4–§5), written out here by hand.
+ * (1–5) against the contract's table (docs/API.md#launch-action-states), written out here by hand.
  */
 const STATUSES = [0, 1, 2, 3, 99];
 const ERROR_CODES = [-2, -1, 0, 7, 201];
@@ -44,7 +46,7 @@ describe('launch state machine: the whole table', () => {
         const kind = kindOf(status, errorCode);
         const want = expected[kind][action];
         it(`STATUS ${status} ERRORCODE ${errorCode} (${kind}), LaunchAction ${action} → ${want}`, () => {
-          const outcome = launchTransition(action, { status, errorCode }, EXPIRY);
+          const outcome = launchTransition(LAUNCH_ACTIONS[action], { status, errorCode }, EXPIRY);
           expect(describeOutcome(outcome)).toBe(want);
           // STATUS never changes by an action: only ERRORCODE (and deletion, expiry) do.
           if (outcome.result === 'changed') expect(outcome.next.status).toBe(status);
@@ -56,15 +58,15 @@ describe('launch state machine: the whole table', () => {
 
 describe('launch state machine: details', () => {
   it('refuses a change of expiry without a time', () => {
-    expect(launchTransition(5, { status: 1, errorCode: 0 })).toEqual({ result: 'refused', code: 115 });
+    expect(launchTransition('change-expiry', { status: 1, errorCode: 0 })).toEqual({ result: 'refused', code: 115 });
   });
 
   it('keeps a deleted finished launch at ERRORCODE 0 (it was not stopped)', () => {
-    expect(launchTransition(1, { status: 0, errorCode: 0 })).toMatchObject({ next: { status: 0, errorCode: 0 }, deleted: true });
+    expect(launchTransition('delete', { status: 0, errorCode: 0 })).toMatchObject({ next: { status: 0, errorCode: 0 }, deleted: true });
   });
 
   it('keeps ERRORCODE of a terminated launch on delete', () => {
-    expect(launchTransition(1, { status: 2, errorCode: -1 })).toMatchObject({ next: { errorCode: -1 }, deleted: true });
+    expect(launchTransition('delete', { status: 2, errorCode: -1 })).toMatchObject({ next: { errorCode: -1 }, deleted: true });
   });
 
   it.each([

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { jobStatusText, launchStatusText } from '../../src/tasks/status-text.ts';
 
-// CONTRACT.md §4, row by row.
+// docs/API.md#launches-and-jobs, row by row.
 describe('launch StatusText', () => {
   it.each([
     [0, 0, 0, '啟動完畢'],

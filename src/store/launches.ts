@@ -1,0 +1,171 @@
+import type { SqlConnection } from '../db/database.ts';
+
+/**
+ * Launches (任務) and their jobs (寄送) as the page reads, locks and changes them. What a manager may
+ * see is one rule, written once (VISIBLE_LAUNCH): the launch's owner is the manager or an account
+ * below it in the tree (one primary-key probe of account_closure), and the launch is not deleted.
+ * Anything else is "not found" by the same statement, so a foreign record cannot be told from a
+ * missing one.
+ */
+export interface LaunchRow {
+  launch_id: number;
+  owner_id: number;
+  /** The owner's CustomerID (the answer's top-level CustomerID is the owner's). */
+  customer_id: string;
+  name: string;
+  status: number;
+  error_code: number;
+  launch_count: number;
+  expire_time: Date | null;
+}
+
+export interface JobRow {
+  job_id: number;
+  launch_id: number;
+  job_type: string;
+  status: number;
+  error_code: number;
+  cost: number;
+  points_charged: number;
+  paused_by_launch: boolean;
+}
+
+/** The columns of a LaunchRow, from `launch l` joined with its owner `account o`. */
+export const LAUNCH_COLUMNS = 'l.launch_id, l.owner_id, o.customer_id, l.name, l.status, l.error_code, l.launch_count, l.expire_time';
+
+/** A launch as one JSON array of its LAUNCH_COLUMNS; launchFromArray reads it. */
+export const LAUNCH_ARRAY = `json_build_array(${LAUNCH_COLUMNS})`;
+
+export function launchFromArray(values: readonly unknown[]): LaunchRow {
+  const [launch_id, owner_id, customer_id, name, status, error_code, launch_count, expire_time] = values as [
+    number, number, string, string, number, number, number, string | null,
+  ];
+  // JSON carries the time as text.
+  return { launch_id, owner_id, customer_id, name, status, error_code, launch_count, expire_time: expire_time === null ? null : new Date(expire_time) };
+}
+
+const JOB_FIELDS = ['job_id', 'launch_id', 'job_type', 'status', 'error_code', 'cost', 'points_charged', 'paused_by_launch'] as const;
+
+/** The columns of a JobRow, from `job j`. */
+export const JOB_COLUMNS = JOB_FIELDS.map((field) => `j.${field}`).join(', ');
+
+/** A job as one JSON array of its JOB_COLUMNS, where a statement returns jobs inside another row; jobFromArray reads it. */
+export const JOB_ARRAY = `json_build_array(${JOB_COLUMNS})`;
+
+export function jobFromArray(values: readonly unknown[]): JobRow {
+  return Object.fromEntries(JOB_FIELDS.map((field, i) => [field, values[i]])) as unknown as JobRow;
+}
+
+/**
+ * `launch l` with its owner `o`, visible to the account `caller` (an SQL expression): the owner at
+ * or below the caller, the launch not deleted. Used as `FROM ${VISIBLE_LAUNCH('$1')} WHERE …`.
+ */
+export const VISIBLE_LAUNCH = (caller: string) =>
+  `launch l
+     JOIN account o ON o.user_id = l.owner_id
+     JOIN account_closure c ON c.ancestor_id = ${caller} AND c.descendant_id = l.owner_id AND l.deleted_at IS NULL`;
+
+/**
+ * A job that still holds its launch's run open: neither finished (STATUS 0, ERRORCODE 0) nor
+ * terminated. The simulator's launches wait for these; `j` is the job.
+ */
+export const UNSETTLED_JOB = `j.deleted_at IS NULL AND NOT ((j.status = 0 AND j.error_code = 0) OR j.error_code = -1)`;
+
+/**
+ * The launch, locked for an action, when the caller may see it; its jobs are locked next
+ * (lockLaunchJobs). Every writer locks a launch before its jobs, so concurrent writers queue
+ * instead of deadlocking.
+ */
+export async function lockVisibleLaunch(tx: SqlConnection, callerId: number, launchId: number): Promise<LaunchRow | undefined> {
+  const rows = await tx.query<LaunchRow>(
+    `SELECT ${LAUNCH_COLUMNS} FROM ${VISIBLE_LAUNCH('$1::int')} WHERE l.launch_id = $2::int FOR UPDATE OF l`,
+    [callerId, launchId],
+  );
+  return rows[0];
+}
+
+/** The launch's jobs (not deleted), in job_id order, locked in that order. */
+export async function lockLaunchJobs(tx: SqlConnection, launchId: number): Promise<JobRow[]> {
+  return tx.query<JobRow>(
+    `SELECT ${JOB_COLUMNS} FROM job j WHERE j.launch_id = $1::int AND j.deleted_at IS NULL ORDER BY j.job_id FOR UPDATE OF j`,
+    [launchId],
+  );
+}
+
+/**
+ * A job and its launch, locked for an action, when the caller may see them: one statement, the
+ * launch's row locked before the job's (the order of `FOR UPDATE OF`), as every writer takes them.
+ */
+export async function lockVisibleJob(tx: SqlConnection, callerId: number, jobId: number): Promise<{ launch: LaunchRow; job: JobRow } | undefined> {
+  const rows = await tx.query<LaunchRow & { job: unknown[] }>(
+    `SELECT ${LAUNCH_COLUMNS}, ${JOB_ARRAY} AS job
+       FROM ${VISIBLE_LAUNCH('$1::int')}
+       JOIN job j ON j.launch_id = l.launch_id AND j.deleted_at IS NULL
+      WHERE j.job_id = $2::int
+        FOR UPDATE OF l, j`,
+    [callerId, jobId],
+  );
+  return launchWithJob(rows[0]);
+}
+
+function launchWithJob(row: (LaunchRow & { job: unknown[] }) | undefined): { launch: LaunchRow; job: JobRow } | undefined {
+  if (!row) return undefined;
+  const { job, ...launch } = row;
+  return { launch, job: jobFromArray(job) };
+}
+
+/** Writes a launch's new ERRORCODE and ExpireTime; `deleted` hides it from every later request. */
+export async function writeLaunch(tx: SqlConnection, launch: LaunchRow, deleted: boolean): Promise<void> {
+  await tx.query(
+    `UPDATE launch SET error_code = $2::int, expire_time = $3::timestamptz,
+            deleted_at = CASE WHEN $4::boolean THEN now() ELSE NULL END, updated_at = now()
+      WHERE launch_id = $1::int`,
+    [launch.launch_id, launch.error_code, launch.expire_time, deleted],
+  );
+}
+
+/** Writes one job's new state (an action on the job). */
+export async function writeJob(tx: SqlConnection, job: JobRow, deleted: boolean): Promise<void> {
+  await tx.query(
+    `UPDATE job SET error_code = $2::int, paused_by_launch = $3::boolean, points_charged = $4::int,
+            deleted_at = CASE WHEN $5::boolean THEN now() ELSE NULL END, updated_at = now()
+      WHERE job_id = $1::int`,
+    [job.job_id, job.error_code, job.paused_by_launch, job.points_charged, deleted],
+  );
+}
+
+/**
+ * Writes the jobs a launch action cascaded to: one UPDATE per distinct new state (a cascade gives
+ * every job it touches the same one), so a launch of thousands of jobs costs a statement, not
+ * thousands. `deleted` marks them deleted with their launch.
+ */
+export async function writeCascade(tx: SqlConnection, jobs: readonly JobRow[], deleted: boolean): Promise<void> {
+  const groups = new Map<string, { errorCode: number; pausedByLaunch: boolean; ids: number[] }>();
+  for (const job of jobs) {
+    const key = `${job.error_code}:${job.paused_by_launch}`;
+    const group = groups.get(key) ?? { errorCode: job.error_code, pausedByLaunch: job.paused_by_launch, ids: [] };
+    group.ids.push(job.job_id);
+    groups.set(key, group);
+  }
+  for (const group of groups.values()) {
+    await tx.query(
+      `UPDATE job SET error_code = $1::int, paused_by_launch = $2::boolean,
+              deleted_at = CASE WHEN $3::boolean THEN now() ELSE deleted_at END, updated_at = now()
+        WHERE job_id = ANY($4::int[])`,
+      [group.errorCode, group.pausedByLaunch, deleted, group.ids],
+    );
+  }
+}
+
+/** A job and its launch, neither deleted, whoever owns them: for a signed report link, which is its own authority. */
+export async function readReportJob(db: SqlConnection, jobId: number): Promise<{ launch: LaunchRow; job: JobRow } | undefined> {
+  const rows = await db.query<LaunchRow & { job: unknown[] }>(
+    `SELECT ${LAUNCH_COLUMNS}, ${JOB_ARRAY} AS job
+       FROM job j
+       JOIN launch l ON l.launch_id = j.launch_id AND l.deleted_at IS NULL
+       JOIN account o ON o.user_id = l.owner_id
+      WHERE j.job_id = $1::int AND j.deleted_at IS NULL`,
+    [jobId],
+  );
+  return launchWithJob(rows[0]);
+}

@@ -1,0 +1,47 @@
+import type { AddressInfo } from 'node:net';
+import { beforeAll, describe, it } from 'vitest';
+import { databaseKind, useSeededApp } from '../helper.ts';
+import { expectSchemaValid, hasXmllint, skipNote } from '../xml-schema.ts';
+import { CLIENTS } from './clients.ts';
+import type { CompatCase } from './compat-case.ts';
+import type { CompatAnswer } from './compat-request.ts';
+import { compatSeed, DOCUMENT_CASES } from './document-cases.ts';
+
+/**
+ * The page driven over real HTTP by clients the server's authors did not write (clients.ts), with
+ * the original document's requests (document-cases.ts). Each client gets a server and a database of
+ * its own, seeded alike, and sends every case's requests in one batch, in list order; each case is
+ * then checked on its own answers. Every XML answer must also validate against the published schema.
+ */
+const CASES: CompatCase[] = [...DOCUMENT_CASES];
+
+for (const client of CLIENTS) {
+  const title = `${client.name} against a listening server (${databaseKind})${skipNote(!client.missing, client.missing ?? '')}`;
+  describe.skipIf(client.missing !== undefined)(title, () => {
+    const t = useSeededApp(compatSeed);
+    const cases = CASES.filter((c) => !c.clients || c.clients.includes(client.name));
+    const answers = new Map<CompatCase, CompatAnswer[]>();
+
+    beforeAll(async () => {
+      await t.app.listen({ port: 0, host: '127.0.0.1' });
+      const { port } = t.app.server.address() as AddressInfo;
+      const requests = cases.flatMap((c) => c.requests);
+      const all = await client.send(`http://127.0.0.1:${port}`, requests);
+      if (all.length !== requests.length) throw new Error(`${client.name} answered ${all.length} of ${requests.length} requests`);
+      let next = 0;
+      for (const c of cases) {
+        answers.set(c, all.slice(next, next + c.requests.length));
+        next += c.requests.length;
+      }
+    }, 120_000);
+
+    for (const c of cases) {
+      it(c.name, async () => {
+        const got = answers.get(c)!;
+        await c.check(got);
+        if (!hasXmllint) return;
+        for (const answer of got) if (answer.headers['content-type']?.includes('xml')) await expectSchemaValid(answer.body);
+      });
+    }
+  });
+}

@@ -1,0 +1,188 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createTestDatabase, databaseKind, onPostgres, seedWith, type TestDatabase } from '../helper.ts';
+import { openDatabase } from '../../src/db/database.ts';
+import { standardSeed } from '../fixtures/standard-seed.ts';
+import { readRequest, readRequests, type RequestReadKeys } from '../../src/store/request-read.ts';
+import { lockLaunchJobs, lockVisibleJob, lockVisibleLaunch } from '../../src/store/launches.ts';
+import { failureKey } from '../../src/auth/lockout.ts';
+import { loginKey } from '../../src/store/login-key.ts';
+
+/**
+ * The page's one read must see exactly what an action's locking reads see (store/launches.ts): the
+ * same visible record by the same rule — and nothing for a record the login may not see — with the
+ * account and the login's state beside it.
+ */
+describe(`readRequest: account, lockout state and record in one statement (${databaseKind})`, () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    await seedWith(t.db, standardSeed);
+  });
+  afterAll(async () => t?.drop());
+  beforeEach(async () => {
+    await t.db.exec('DELETE FROM login_failure');
+  });
+
+  const keys = (login: string, extra: Partial<RequestReadKeys> = {}): RequestReadKeys => ({
+    loginKey: loginKey(login),
+    failureKey: failureKey(login),
+    ...extra,
+  });
+
+  it('reads the account row of a login in any letter case', async () => {
+    const read = await readRequest(t.db, keys('ACME-Mkt'));
+    expect(read.account).toMatchObject({ user_id: 1002, login: 'acme-mkt', customer_id: 'ACME', root_id: 1001, licences: ['TaskManager'] });
+    expect(read.account!.password_hash).toMatch(/^\$argon2id\$/);
+    expect(read.loginState).toBeUndefined();
+    expect(read.launch).toBeUndefined();
+  });
+
+  it('reads no account for an unknown login, and no record even when the record exists', async () => {
+    const read = await readRequest(t.db, keys('nobody', { launchId: 5001 }));
+    expect(read.account).toBeUndefined();
+    expect(read.launch).toBeUndefined();
+    expect(read.jobs).toBeUndefined();
+  });
+
+  it.each([
+    ['no failure record', undefined, undefined],
+    ['failures but no lock', null, 'failing'],
+    ['a lock that has passed', "now() - interval '1 second'", 'failing'],
+    ['a lock in force', "now() + interval '1 minute'", 'locked'],
+  ])('reads the lock state of the login: %s', async (_label, lockedUntil, expected) => {
+    if (lockedUntil !== undefined) {
+      await t.db.query(
+        `INSERT INTO login_failure (login_key, failures, last_failure_at, locked_until) VALUES ($1, 3, now(), ${lockedUntil ?? 'NULL'})`,
+        [failureKey('acme-mkt')],
+      );
+    }
+    const read = await readRequest(t.db, keys('acme-mkt', { launchId: 5001 }));
+    expect(read.loginState).toBe(expected);
+  });
+
+  it('reads a record holding only reservations (no failure yet) as clean', async () => {
+    await t.db.query(
+      `INSERT INTO login_failure (login_key, failures, last_failure_at, pending, pending_until) VALUES ($1, 0, now(), 2, now() + interval '1 minute')`,
+      [failureKey('acme-mkt')],
+    );
+    expect((await readRequest(t.db, keys('acme-mkt'))).loginState).toBeUndefined();
+  });
+
+  it('reads the lock state of an unknown login too (it is counted like a known one)', async () => {
+    await t.db.query(`INSERT INTO login_failure (login_key, failures, last_failure_at, locked_until) VALUES ($1, 9, now(), now() + interval '1 minute')`, [
+      failureKey('nobody'),
+    ]);
+    const read = await readRequest(t.db, keys('nobody'));
+    expect(read.account).toBeUndefined();
+    expect(read.loginState).toBe('locked');
+  });
+
+  it.each([
+    ['its own launch', 'acme-mkt', 1002, 5001],
+    ['a launch below it', 'acme', 1001, 5002],
+    ['a launch of another tree', 'acme', 1001, 6001],
+    ['a launch above it', 'acme-mkt', 1002, 5003],
+    ['a launch that does not exist', 'acme', 1001, 7777],
+  ])('reads a launch exactly as an action locks it: %s', async (_label, login, userId, launchId) => {
+    const read = await readRequest(t.db, keys(login, { launchId }));
+    const locked = await t.db.transaction(async (tx) => {
+      const launch = await lockVisibleLaunch(tx, userId, launchId);
+      return launch && { launch, jobs: await lockLaunchJobs(tx, launchId) };
+    });
+    expect(read.launch).toEqual(locked?.launch);
+    expect(read.jobs).toEqual(locked?.jobs);
+  });
+
+  it.each([
+    ['a job of its own launch', 'acme-mkt', 1002, 9002],
+    ['a job below it', 'acme', 1001, 9003],
+    ['a job of another tree', 'acme', 1001, 9101],
+    ['a job above it', 'acme-mkt', 1002, 9004],
+    ['a job that does not exist', 'acme', 1001, 8888],
+  ])('reads a job with its launch exactly as an action locks them: %s', async (_label, login, userId, jobId) => {
+    const read = await readRequest(t.db, keys(login, { jobId }));
+    const found = await t.db.transaction((tx) => lockVisibleJob(tx, userId, jobId));
+    expect(read.launch).toEqual(found?.launch);
+    expect(read.jobs).toEqual(found ? [found.job] : undefined);
+  });
+
+  it('reads a launch with no jobs as an empty list, and keeps jobs in JobID order', async () => {
+    await seedWith(t.db, {
+      accounts: [],
+      launches: [
+        { launchId: 5100, owner: 'acme-mkt', name: 'Empty', status: 1, jobs: [] },
+        {
+          launchId: 5101, owner: 'acme-mkt', name: 'Many', status: 1,
+          jobs: [9505, 9501, 9503].map((jobId) => ({ jobId, jobType: 'SMS', status: 2, errorCode: -2, cost: 7, recipients: [] })),
+        },
+      ],
+    });
+    expect((await readRequest(t.db, keys('acme-mkt', { launchId: 5100 }))).jobs).toEqual([]);
+    const many = await readRequest(t.db, keys('acme-mkt', { launchId: 5101 }));
+    expect(many.jobs!.map((job) => job.job_id)).toEqual([9501, 9503, 9505]);
+    expect(many.jobs![0]).toEqual({ job_id: 9501, launch_id: 5101, job_type: 'SMS', status: 2, error_code: -2, cost: 7, points_charged: 0, paused_by_launch: false });
+  });
+
+  it('reads nothing of a deleted launch or job, and leaves a deleted job out of its launch', async () => {
+    await seedWith(t.db, {
+      accounts: [],
+      launches: [
+        { launchId: 5200, owner: 'acme-mkt', name: 'Deleted', status: 1, jobs: [{ jobId: 9600, jobType: 'EMAIL', status: 1, recipients: [] }] },
+        {
+          launchId: 5201, owner: 'acme-mkt', name: 'Half', status: 1,
+          jobs: [
+            { jobId: 9601, jobType: 'EMAIL', status: 1, recipients: [] },
+            { jobId: 9602, jobType: 'EMAIL', status: 1, recipients: [] },
+          ],
+        },
+      ],
+    });
+    await t.db.exec(`UPDATE launch SET deleted_at = now() WHERE launch_id = 5200; UPDATE job SET deleted_at = now() WHERE job_id = 9602`);
+    expect((await readRequest(t.db, keys('acme-mkt', { launchId: 5200 }))).launch).toBeUndefined();
+    expect((await readRequest(t.db, keys('acme-mkt', { jobId: 9600 }))).launch).toBeUndefined();
+    expect((await readRequest(t.db, keys('acme-mkt', { jobId: 9602 }))).launch).toBeUndefined();
+    expect((await readRequest(t.db, keys('acme-mkt', { launchId: 5201 }))).jobs!.map((job) => job.job_id)).toEqual([9601]);
+  });
+
+  it('reads many requests in one statement, each exactly as it reads alone, in the order asked', async () => {
+    await t.db.query(`INSERT INTO login_failure (login_key, failures, last_failure_at, locked_until) VALUES ($1, 9, now(), now() + interval '1 minute')`, [
+      failureKey('globex'),
+    ]);
+    const asked: RequestReadKeys[] = [
+      keys('acme-mkt', { launchId: 5001 }),
+      keys('acme', { jobId: 9003 }),
+      keys('nobody', { launchId: 5001 }),
+      keys('acme-mkt'),
+      keys('acme-mkt-tw', { launchId: 5003 }),
+      keys('globex', { jobId: 9101 }),
+      keys('acme', { launchId: 7777 }),
+      keys('ACME-MKT', { jobId: 9002 }),
+      keys('acme-mkt', { launchId: 5001 }),
+    ];
+    const alone = [];
+    for (const key of asked) alone.push(await readRequest(t.db, key));
+    expect(await readRequests(t.db, asked)).toEqual(alone);
+    expect(await readRequests(t.db, [...asked].reverse())).toEqual([...alone].reverse());
+    // The reads really differ from one another, so a mix-up could not pass unnoticed.
+    expect(new Set(alone.map((read) => JSON.stringify(read))).size).toBe(asked.length - 1);
+  });
+
+  it('reads no request at all as no rows', async () => {
+    expect(await readRequests(t.db, [])).toEqual([]);
+  });
+
+  // Planning this statement costs PostgreSQL more than running it: it must not be planned anew each time.
+  it.runIf(onPostgres)('lets PostgreSQL settle on one generic plan for the prepared statement (PostgreSQL)', async () => {
+    const single = await openDatabase({ databaseUrl: t.url, poolSize: 1 });
+    try {
+      for (let run = 0; run < 8; run++) await readRequests(single, [keys('acme-mkt', { launchId: 5001 })]);
+      const [plans] = await single.query<{ generic_plans: string; custom_plans: string }>(
+        `SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE name = 'omis-read-batch'`,
+      );
+      expect(Number(plans!.generic_plans)).toBeGreaterThanOrEqual(3);
+      expect(Number(plans!.custom_plans)).toBeLessThanOrEqual(5);
+    } finally {
+      await single.close();
+    }
+  });
+});
