@@ -1,6 +1,9 @@
 import { parseArgs } from 'node:util';
-import { createBenchDatabase, seedBench } from './lib/bench-db.ts';
+import { createBenchDatabase, seedBench, withDatabaseName } from './lib/bench-db.ts';
 import { runQueryThroughput } from './cases/query-throughput.ts';
+import { runActionThroughput } from './cases/action-throughput.ts';
+import { fmt, table } from './lib/load.ts';
+import type { HeadlineRow, ProjectVariant } from './lib/rounds.ts';
 import { prepareLargeLaunch, runLargeLaunch } from './cases/large-launch.ts';
 import { prepareReport, runReport } from './cases/report-stream.ts';
 import { prepareLookup, runLookup } from './cases/recipient-lookup.ts';
@@ -8,11 +11,15 @@ import { runStartup } from './cases/startup.ts';
 
 /**
  * `npm run bench`: every measurement of docs/PERFORMANCE.md against one throwaway PostgreSQL database.
- *   --only=query,launch,report,lookup,startup   run some cases only
+ *   --only=query,action,launch,report,lookup,startup   run some cases only
  *   --quick                                      shorter runs (a smoke test of the bench itself)
  *   --rounds=N --seconds=S                       throughput: N alternated rounds of S seconds per server
  *   --warmup=S                                   throughput: S seconds of load per server before round 1
- *   --connections=32,8,1                         throughput: the query case at each of these concurrencies (the target is at 32)
+ *   --connections=1,8,32                         throughput: the query case at each of these concurrencies (the target is at 32)
+ *   --action-connections=8                       throughput: the action case at each of these
+ *   --pooler=URL                                 also run the project through a pooler in transaction mode in front of
+ *                                                the same PostgreSQL (e.g. postgresql://postgres@127.0.0.1:6432/postgres;
+ *                                                scripts/ci/pgbouncer.sh starts one); the database name is replaced
  */
 const { values } = parseArgs({
   options: {
@@ -21,7 +28,9 @@ const { values } = parseArgs({
     rounds: { type: 'string' },
     seconds: { type: 'string' },
     warmup: { type: 'string' },
-    connections: { type: 'string', default: '32' },
+    connections: { type: 'string', default: '1,8,32' },
+    'action-connections': { type: 'string', default: '8' },
+    pooler: { type: 'string' },
   },
 });
 const only = values.only ? new Set(values.only.split(',')) : undefined;
@@ -34,6 +43,7 @@ const warmupSeconds = Number(values.warmup ?? (values.quick ? 2 : 20));
 
 const bench = await createBenchDatabase();
 const report: string[] = [];
+const headlines: HeadlineRow[] = [];
 const cleanup = async () => {
   await bench.drop();
 };
@@ -41,15 +51,36 @@ process.once('SIGINT', () => void cleanup().finally(() => process.exit(130)));
 try {
   await seedBench(bench.db);
   console.error(`bench database ${bench.name} ready`);
+  const poolerDbUrl = values.pooler ? withDatabaseName(values.pooler, bench.name) : undefined;
+  const direct = { DATABASE_URL: bench.url };
+  const defaults: ProjectVariant[] = [
+    { label: 'defaults (LOG_LEVEL=info)', env: { ...direct, LOG_LEVEL: 'info' }, headline: true },
+    ...(poolerDbUrl
+      ? [{ label: 'defaults, through the pooler', env: { DATABASE_URL: poolerDbUrl, DIRECT_URL: bench.url, LOG_LEVEL: 'info' }, headline: true }]
+      : []),
+  ];
+  const throughput = { rounds, seconds, warmupSeconds, dbUrl: bench.url };
   if (wants('query')) {
-    const variants = [
-      { label: 'defaults (LOG_LEVEL=info)', env: { LOG_LEVEL: 'info' } },
-      { label: 'LOG_LEVEL=warn', env: { LOG_LEVEL: 'warn' } },
+    const variants: ProjectVariant[] = [
+      ...defaults,
+      { label: 'LOG_LEVEL=warn', env: { ...direct, LOG_LEVEL: 'warn' } },
+      // The hot path's read prepared by name, which only a direct connection allows.
+      { label: 'OMIS_NAMED_STATEMENTS=true', env: { ...direct, LOG_LEVEL: 'info', OMIS_NAMED_STATEMENTS: 'true' } },
     ];
     for (const connections of values.connections.split(',').map(Number)) {
-      report.push(await runQueryThroughput({ dbUrl: bench.url, rounds, seconds, warmupSeconds, connections, variants }));
+      const { report: text, headline } = await runQueryThroughput({ ...throughput, poolerDbUrl, connections, variants });
+      report.push(text);
+      headlines.push(headline);
     }
   }
+  if (wants('action')) {
+    for (const connections of values['action-connections'].split(',').map(Number)) {
+      const { report: text, headline } = await runActionThroughput({ ...throughput, connections, variants: defaults });
+      report.push(text);
+      headlines.push(headline);
+    }
+  }
+  if (headlines.length > 0) report.push(summaryTable(headlines));
   if (wants('launch')) {
     await prepareLargeLaunch(bench.loader);
     report.push(await runLargeLaunch(bench.url));
@@ -69,3 +100,23 @@ try {
   await cleanup();
 }
 console.log(report.join('\n'));
+
+/** The closing summary: each case and concurrency with the project's ratio to its bare baseline. */
+function summaryTable(rows: HeadlineRow[]): string {
+  const lines = rows.flatMap((row) =>
+    row.project.map(({ label, summary }) => [
+      row.case,
+      String(row.connections),
+      label,
+      fmt.int(row.baseline.rps),
+      fmt.int(summary.rps),
+      fmt.ratio(summary.rps / row.baseline.rps),
+      row.baseline.p99 > 0 ? fmt.ratio(summary.p99 / row.baseline.p99) : `${fmt.ms(summary.p99)} vs < 1 ms`,
+    ]),
+  );
+  return (
+    `Summary: the project against its bare baseline (which reaches PostgreSQL directly), medians of alternated rounds\n` +
+    table(['case', 'connections', 'project', 'baseline req/s', 'project req/s', 'req/s ratio', 'p99 ratio'], lines) +
+    '\n'
+  );
+}

@@ -24,7 +24,8 @@ export async function captureCli(argv: string[]) {
 /**
  * Points the CLI at a database of this test file's own: an embedded one in a temporary
  * OMIS_DATA_DIR (the commands create and migrate it), or with TEST_DATABASE_URL a fresh PostgreSQL
- * database as DATABASE_URL. Restores the environment afterwards.
+ * database as DATABASE_URL (through the pooler with TEST_POOLER_URL, the direct connection then being
+ * DIRECT_URL, as a deployment behind a pooler sets them). Restores the environment afterwards.
  */
 export function useCliDatabase(prefix: string): { dir: string } {
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -33,9 +34,11 @@ export function useCliDatabase(prefix: string): { dir: string } {
   beforeAll(async () => {
     process.env.OMIS_DATA_DIR = path.join(dir, 'data');
     delete process.env.DATABASE_URL;
+    delete process.env.DIRECT_URL;
     if (process.env.TEST_DATABASE_URL) {
       pgDatabase = await createTestDatabase();
       process.env.DATABASE_URL = pgDatabase.url;
+      if (pgDatabase.url !== pgDatabase.directUrl) process.env.DIRECT_URL = pgDatabase.directUrl;
     }
   });
   afterAll(async () => {

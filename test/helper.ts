@@ -16,14 +16,26 @@ import { standardSeed } from './fixtures/standard-seed.ts';
  * The one way tests get a database and an app. The database is PGlite (a migrated snapshot), or with
  * TEST_DATABASE_URL a database of its own on the real PostgreSQL, created from the migrated template
  * and dropped when the test file ends.
+ *
+ * With TEST_POOLER_URL as well (a pooler in transaction mode in front of that PostgreSQL, as CI's
+ * scripts/ci/pgbouncer.sh starts it), the app's connections go through the pooler, as a deployment's
+ * DATABASE_URL would; creating, migrating and dropping databases stay on the direct connection, as a
+ * deployment's DIRECT_URL would.
  */
 export const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
 export const databaseKind = onPostgres ? 'postgres' : 'pglite';
+export const throughPooler = Boolean(process.env.TEST_POOLER_URL);
+if (throughPooler && !onPostgres) throw new Error('TEST_POOLER_URL needs TEST_DATABASE_URL (the direct connection) as well');
 
 export interface TestDatabase {
   db: Database;
-  /** The database's URL on PostgreSQL (for a second instance or a CLI run); undefined on PGlite. */
+  /**
+   * The database's URL on PostgreSQL as the app reaches it (through the pooler with TEST_POOLER_URL),
+   * for a second instance or a CLI run; undefined on PGlite.
+   */
   url: string | undefined;
+  /** The same database without the pooler: a session of its own (migrations, pg_prepared_statements). */
+  directUrl: string | undefined;
   drop(): Promise<void>;
 }
 
@@ -33,7 +45,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     const snapshot = readFileSync(inject('pgliteSnapshot'));
     const pglite = await PGlite.create({ loadDataDir: new Blob([snapshot]) });
     const db = await openDatabase({ pglite });
-    return { db, url: undefined, drop: () => db.close() };
+    return { db, url: undefined, directUrl: undefined, drop: () => db.close() };
   }
   const name = `omis_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -43,11 +55,13 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   } finally {
     await admin.end();
   }
-  const url = withDatabaseName(adminUrl, name);
+  const directUrl = withDatabaseName(adminUrl, name);
+  const url = throughPooler ? withDatabaseName(process.env.TEST_POOLER_URL!, name) : directUrl;
   const db = await openDatabase({ databaseUrl: url, poolSize: 8 });
   return {
     db,
     url,
+    directUrl,
     async drop() {
       await db.close();
       const dropper = new pg.Client({ connectionString: adminUrl });
@@ -59,6 +73,17 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       }
     },
   };
+}
+
+/**
+ * The same database as a second server process would reach it: on PostgreSQL a connection pool of
+ * its own (through the pooler too, with TEST_POOLER_URL), closed by its drop(); on PGlite the one
+ * embedded database, left open (its owner drops it).
+ */
+export async function anotherInstanceOf(database: TestDatabase, poolSize = 8): Promise<TestDatabase> {
+  if (!database.url) return { ...database, drop: async () => {} };
+  const db = await openDatabase({ databaseUrl: database.url, poolSize });
+  return { db, url: database.url, directUrl: database.directUrl, drop: () => db.close() };
 }
 
 export interface TestApp {

@@ -21,16 +21,26 @@ declare module 'autocannon' {
     '2xx': number;
     duration: number;
   }
+  /** One request of a sequence each connection sends in turn. */
+  export interface Request {
+    method?: string;
+    path?: string;
+    headers?: Record<string, string>;
+    body?: string | Buffer;
+    onResponse?: (status: number, body: string, context: Record<string, unknown>) => void;
+  }
   export interface Options {
     url: string;
     connections?: number;
     duration?: number;
+    /** Send exactly this many requests in all and wait for their answers (instead of `duration`). */
     amount?: number;
     pipelining?: number;
     method?: string;
     headers?: Record<string, string>;
     body?: string | Buffer;
     timeout?: number;
+    requests?: Request[];
   }
   function autocannon(options: Options): Promise<Result>;
   export default autocannon;

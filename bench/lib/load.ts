@@ -1,4 +1,4 @@
-import autocannon from 'autocannon';
+import autocannon, { type Request } from 'autocannon';
 
 /** One autocannon run, reduced to the figures the report prints. */
 export interface LoadFigures {
@@ -16,8 +16,15 @@ export interface LoadFigures {
   readsPerStatement?: number;
 }
 
-export async function load(url: string, options: { connections: number; seconds: number }): Promise<LoadFigures> {
-  const result = await autocannon({ url, connections: options.connections, duration: options.seconds, timeout: 10 });
+/** Load on `url` for `seconds`; with `requests`, each connection sends those in turn (paths relative to `url`). */
+export async function load(url: string, options: { connections: number; seconds: number; requests?: Request[] | undefined }): Promise<LoadFigures> {
+  const result = await autocannon({
+    url,
+    connections: options.connections,
+    duration: options.seconds,
+    timeout: 10,
+    ...(options.requests ? { requests: options.requests } : {}),
+  });
   return {
     rps: result.requests.average,
     p50: result.latency.p50,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import Fastify from 'fastify';
 import pg from 'pg';
+import { loadConfig } from '../../src/config/config.ts';
 import { openDatabase } from '../../src/db/database.ts';
 import { readRequest } from '../../src/store/request-read.ts';
 
@@ -10,9 +11,10 @@ import { readRequest } from '../../src/store/request-read.ts';
  * servers write the same amount. Same pool size as the project's default.
  *
  * With BENCH_STATEMENT=project it runs the project's own read statement instead (account, lockout
- * state, launch, ownership and jobs: src/store/request-read.ts, through the project's pool), one per
- * request — the project shares one among the requests that arrive together — and nothing else: a
- * reference point for what the statement itself costs.
+ * state, launch, ownership and jobs: src/store/request-read.ts, through the project's pool, unnamed
+ * as by default, or named with OMIS_NAMED_STATEMENTS=true), one per request — the project shares one
+ * among the requests that arrive together — and nothing else: a reference point for what the
+ * statement itself costs.
  */
 const url = process.env.BENCH_DB_URL;
 if (!url) throw new Error('BENCH_DB_URL is not set');
@@ -28,7 +30,7 @@ async function pkQuery(): Promise<() => Promise<void>> {
 }
 
 async function projectStatement(): Promise<() => Promise<void>> {
-  const db = await openDatabase({ databaseUrl: url });
+  const db = await openDatabase({ databaseUrl: url, namedStatements: loadConfig(process.env).OMIS_NAMED_STATEMENTS });
   const keys = { loginKey: 'acme-mkt', failureKey: 'acme-mkt', launchId };
   return async () => {
     const read = await readRequest(db, keys);

@@ -1,17 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { migrate, readMigrations } from '../db/migrate.ts';
 import { seedDatabase } from './seed-file.ts';
+import { sessionDatabaseUrl } from '../config/config.ts';
 import { CliError, cliConfig, openCommandDatabase, withDatabase } from './cli-support.ts';
 
 export const MIGRATE_HELP = `Usage: omis migrate
 
-Applies the pending migrations of prisma/migrations to DATABASE_URL (or the embedded database when it
-is unset), each in a transaction, under an advisory lock: safe to run from several instances at once.`;
+Applies the pending migrations of prisma/migrations to DIRECT_URL when it is set, else DATABASE_URL (or
+the embedded database when both are unset), each in a transaction, under an advisory lock: safe to run
+from several instances at once. The lock is held across transactions, so it needs a connection of its
+own: behind a pooler in transaction mode, set DIRECT_URL to PostgreSQL itself.`;
 
 export async function migrateCommand(): Promise<void> {
   const config = cliConfig();
+  const target = { ...config, DATABASE_URL: sessionDatabaseUrl(config) };
   // Beside a running server, through its socket: the server may be older than these migrations.
-  const { db, described } = await openCommandDatabase(config, 'migrate', { requireMigrated: false });
+  const { db, described } = await openCommandDatabase(target, 'migrate', { requireMigrated: false });
   try {
     const result = await migrate(db, readMigrations());
     for (const name of result.applied) console.log(`applied ${name}`);

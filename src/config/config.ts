@@ -54,16 +54,30 @@ const isTimeZone = (zone: string): boolean => {
   }
 };
 
-const envSchema = z.object({
-  PORT: integer(8080, 0, 65535),
-  HOST: z.string().trim().min(1).default('127.0.0.1'),
-  DATABASE_URL: z
+/** An optional postgresql:// URL; blank counts as unset. */
+const postgresUrl = (unsetMeans: string) =>
+  z
     .string()
     .optional()
     .transform((value) => (value?.trim() ? value.trim() : undefined))
     .refine((value) => value === undefined || /^postgres(ql)?:\/\//.test(value), {
-      message: 'must be a postgresql:// URL (or unset for the embedded database)',
-    }),
+      message: `must be a postgresql:// URL (or unset ${unsetMeans})`,
+    });
+
+const envSchema = z.object({
+  PORT: integer(8080, 0, 65535),
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  DATABASE_URL: postgresUrl('for the embedded database'),
+  /**
+   * The same database without a pooler in between, for what needs a session of its own (`omis
+   * migrate` holds an advisory lock across transactions). Prisma's name for it, as in prisma.config.ts.
+   */
+  DIRECT_URL: postgresUrl('to use DATABASE_URL'),
+  /**
+   * Keep the hot path's read prepared by name on each connection (parsed and planned once per
+   * connection). Only on a direct connection, or behind a pooler that carries named statements.
+   */
+  OMIS_NAMED_STATEMENTS: flag(false),
   OMIS_DATA_DIR: z.string().trim().min(1).default('./.omis'),
   OMIS_ALLOWED_METHODS: z
     .string()
@@ -121,7 +135,12 @@ const envSchema = z.object({
   /** Trust X-Forwarded-For from a reverse proxy for the audit log's client address. */
   OMIS_TRUST_PROXY: flag(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-});
+})
+  // A direct URL beside the embedded database would migrate a database the server does not use.
+  .refine((config) => config.DIRECT_URL === undefined || config.DATABASE_URL !== undefined, {
+    path: ['DIRECT_URL'],
+    message: 'is set but DATABASE_URL is not: set both (DATABASE_URL through the pooler, DIRECT_URL straight to PostgreSQL)',
+  });
 
 export type Config = z.output<typeof envSchema>;
 
@@ -130,6 +149,11 @@ export class ConfigError extends Error {
     super(message);
     this.name = 'ConfigError';
   }
+}
+
+/** The URL for work that needs a session of its own (migrations): DIRECT_URL, else DATABASE_URL. */
+export function sessionDatabaseUrl(config: Pick<Config, 'DATABASE_URL' | 'DIRECT_URL'>): string | undefined {
+  return config.DIRECT_URL ?? config.DATABASE_URL;
 }
 
 /** Validates an environment; throws ConfigError naming every bad variable. */

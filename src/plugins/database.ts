@@ -16,7 +16,9 @@ export interface DatabasePluginOptions {
 
 export default fp<DatabasePluginOptions>(
   async (app, { config, database }) => {
-    const db = database ?? (await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.OMIS_DATA_DIR }));
+    const db =
+      database ??
+      (await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.OMIS_DATA_DIR, namedStatements: config.OMIS_NAMED_STATEMENTS }));
     app.decorate('db', db);
     if (!database) app.addHook('onClose', async () => db.close());
   },

@@ -41,8 +41,9 @@ export interface RequestRead {
  * The arrays are read through sub-selects so that the planner estimates every batch alike. Given the
  * arrays themselves it would count their elements, find each custom plan cheaper than the generic
  * one, and plan the statement again on every execution: about 0.4 ms of PostgreSQL's CPU each time,
- * more than running it (docs/PERFORMANCE.md). This way a prepared statement settles on its generic
- * plan (index probes per request) after PostgreSQL's five trial plans.
+ * more than running it (docs/PERFORMANCE.md). This way a named statement settles on its generic
+ * plan (index probes per request) after PostgreSQL's five trial plans. An unnamed one, the default
+ * (pooler-safe), pays that planning on every execution: requests arriving together share it.
  */
 export const READ_BATCH = `
   SELECT json_build_array(
@@ -63,6 +64,9 @@ export const READ_BATCH = `
        WHERE l.launch_id = coalesce(k.launch_id, (SELECT j.launch_id FROM job j WHERE j.job_id = k.job_id AND j.deleted_at IS NULL))
     ) r ON k.launch_id IS NOT NULL OR k.job_id IS NOT NULL
    ORDER BY k.i`;
+
+/** The statement's name on a connection when OMIS_NAMED_STATEMENTS is on. */
+export const READ_BATCH_NAME = 'omis-read-batch';
 
 type ReadTuple = [number | null, string | null, string | null, string | null, number | null, string[] | null, 'locked' | 'failing' | null, [unknown[], unknown[][]] | null];
 
@@ -86,10 +90,12 @@ export async function readRequests(db: Database, keys: readonly RequestReadKeys[
     keys.map((k) => (k.jobId === undefined ? (k.launchId ?? null) : null)),
     keys.map((k) => k.jobId ?? null),
   ];
-  // A named statement is parsed and planned once per pooled connection (PostgreSQL only).
-  const rows = db.pool
-    ? (await db.pool.query<{ read: ReadTuple }>({ name: 'omis-read-batch', text: READ_BATCH, values })).rows
-    : await db.query<{ read: ReadTuple }>(READ_BATCH, values);
+  // Unnamed, PostgreSQL parses and plans the statement on every execution; named, once per
+  // connection — which only a direct connection (or a pooler that carries named statements) allows.
+  const rows =
+    db.pool && db.namedStatements
+      ? (await db.pool.query<{ read: ReadTuple }>({ name: READ_BATCH_NAME, text: READ_BATCH, values })).rows
+      : await db.query<{ read: ReadTuple }>(READ_BATCH, values);
   return rows.map((row) => toRead(row.read));
 }
 

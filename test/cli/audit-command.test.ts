@@ -31,7 +31,7 @@ describe(`omis audit (${databaseKind})`, () => {
     }
     process.env.OMIS_TIMEZONE = 'Asia/Taipei';
     await seedWith(db, standardSeed);
-    const t = await buildTestApp({ database: { db, url: testDb?.url, drop: async () => {} } });
+    const t = await buildTestApp({ database: { db, url: testDb?.url, directUrl: testDb?.directUrl, drop: async () => {} } });
     const act = (fields: Record<string, string>) =>
       t.app.inject({ method: 'GET', url: pageUrl(fields), remoteAddress: '198.51.100.4' });
     await act({ ...logins.mkt, LaunchID: '5001', LaunchAction: '3' });

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PasswordChecker } from '../../src/auth/password.ts';
-import { databaseKind } from '../helper.ts';
+import { databaseKind, onPostgres } from '../helper.ts';
 import { captureCli, useCliDatabase, withCliDatabase } from '../cli-harness.ts';
 
 /**
@@ -30,6 +30,23 @@ describe(`omis CLI (${databaseKind})`, () => {
     expect(first.code).toBe(0);
     const second = await run('migrate');
     expect(second.output).toMatch(/0 applied, \d+ already applied/);
+  });
+
+  // Behind a pooler DATABASE_URL leads to the pooler; the migration's advisory lock needs PostgreSQL itself.
+  it.runIf(onPostgres)('migrate works on DIRECT_URL when it is set, whatever DATABASE_URL is', { timeout: 60_000 }, async () => {
+    const direct = process.env.DIRECT_URL ?? process.env.DATABASE_URL!;
+    const saved = { DATABASE_URL: process.env.DATABASE_URL, DIRECT_URL: process.env.DIRECT_URL };
+    process.env.DATABASE_URL = 'postgresql://omis@127.0.0.1:1/unreachable';
+    process.env.DIRECT_URL = direct;
+    try {
+      const { code, output } = await run('migrate');
+      expect(code).toBe(0);
+      expect(output).toContain(`PostgreSQL (${direct})`);
+      expect(output).toMatch(/0 applied, \d+ already applied/);
+    } finally {
+      Object.assign(process.env, saved);
+      if (saved.DIRECT_URL === undefined) delete process.env.DIRECT_URL;
+    }
   });
 
   it('seed loads a file, twice without change, and refuses a bad one naming the entry', { timeout: 60_000 }, async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config/config.ts';
+import { ConfigError, loadConfig, sessionDatabaseUrl } from '../../src/config/config.ts';
 
 describe('configuration (the Web.config equivalent)', () => {
   it('has the contract defaults', () => {
@@ -15,7 +15,32 @@ describe('configuration (the Web.config equivalent)', () => {
       OMIS_XML_MAX_BYTES: 262144,
     });
     expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.DIRECT_URL).toBeUndefined();
+    expect(config.OMIS_NAMED_STATEMENTS).toBe(false);
     expect(config.OMIS_SECRET).toBeUndefined();
+  });
+
+  it('takes DIRECT_URL for what needs a session of its own, and DATABASE_URL without it', () => {
+    const pooled = 'postgresql://omis@pgbouncer:6432/omis';
+    const direct = 'postgresql://omis@db:5432/omis';
+    expect(sessionDatabaseUrl(loadConfig({ DATABASE_URL: pooled, DIRECT_URL: ` ${direct} ` }))).toBe(direct);
+    expect(sessionDatabaseUrl(loadConfig({ DATABASE_URL: pooled, DIRECT_URL: ' ' }))).toBe(pooled);
+    expect(sessionDatabaseUrl(loadConfig({}))).toBeUndefined();
+  });
+
+  it('refuses a DIRECT_URL that is not a postgresql:// URL', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'postgresql://omis@pgbouncer:6432/omis', DIRECT_URL: 'db.internal:5432' })).toThrowError(
+      /DIRECT_URL: must be a postgresql:\/\/ URL/,
+    );
+  });
+
+  it('refuses DIRECT_URL without DATABASE_URL, which would migrate a database the server does not use', () => {
+    expect(() => loadConfig({ DIRECT_URL: 'postgresql://omis@db:5432/omis' })).toThrowError(/DIRECT_URL: .*DATABASE_URL/);
+  });
+
+  it('reads OMIS_NAMED_STATEMENTS as a flag', () => {
+    expect(loadConfig({ OMIS_NAMED_STATEMENTS: 'on' }).OMIS_NAMED_STATEMENTS).toBe(true);
+    expect(loadConfig({ OMIS_NAMED_STATEMENTS: 'false' }).OMIS_NAMED_STATEMENTS).toBe(false);
   });
 
   it('reads comma lists, case-insensitively', () => {
@@ -29,6 +54,7 @@ describe('configuration (the Web.config equivalent)', () => {
     ['PORT', 'eighty'],
     ['PORT', '70000'],
     ['DATABASE_URL', 'mysql://localhost/db'],
+    ['OMIS_NAMED_STATEMENTS', 'sometimes'],
     ['OMIS_ALLOWED_METHODS', 'GET,DELETE'],
     ['OMIS_ALLOWED_METHODS', ' , '],
     ['OMIS_TIMEZONE', 'Mars/Olympus_Mons'],

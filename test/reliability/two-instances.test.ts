@@ -2,7 +2,7 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, createTestDatabase, databaseKind, onPostgres, pageUrl, seedWith, type TestApp, type TestDatabase } from '../helper.ts';
+import { anotherInstanceOf, buildTestApp, createTestDatabase, databaseKind, onPostgres, pageUrl, seedWith, type TestApp, type TestDatabase } from '../helper.ts';
 import { withDatabaseName } from '../global-setup.ts';
 import { logins, standardSeed } from '../fixtures/standard-seed.ts';
 import { openDatabase, type Database } from '../../src/db/database.ts';
@@ -26,18 +26,18 @@ const THRESHOLD = 3;
  */
 function twoInstances(env: Record<string, string> = {}) {
   const pair = {} as { database: TestDatabase; first: TestApp; second: TestApp };
-  let secondDb: Database | undefined;
+  let secondDb: TestDatabase | undefined;
   beforeAll(async () => {
     pair.database = await createTestDatabase();
     await seedWith(pair.database.db, standardSeed);
     pair.first = await buildTestApp({ database: pair.database, env });
-    secondDb = pair.database.url ? await openDatabase({ databaseUrl: pair.database.url, poolSize: 8 }) : pair.database.db;
-    pair.second = await buildTestApp({ database: { db: secondDb, url: pair.database.url, drop: async () => {} }, env });
+    secondDb = await anotherInstanceOf(pair.database);
+    pair.second = await buildTestApp({ database: secondDb, env });
   });
   afterAll(async () => {
     await pair.second?.close();
     await pair.first?.close();
-    if (pair.database?.url) await secondDb?.close();
+    await secondDb?.drop();
     await pair.database?.drop();
   });
   return pair;

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, createTestDatabase, databaseKind, onPostgres, seedWith, type TestApp, type TestDatabase } from '../helper.ts';
-import { openDatabase } from '../../src/db/database.ts';
+import { anotherInstanceOf, buildTestApp, createTestDatabase, databaseKind, onPostgres, seedWith, type TestApp, type TestDatabase } from '../helper.ts';
 import { logins, standardSeed } from '../fixtures/standard-seed.ts';
 import { launchTransition } from '../../src/tasks/launch-machine.ts';
 import { cascadeToJob, jobTransition, type JobState } from '../../src/tasks/job-machine.ts';
@@ -90,23 +89,18 @@ describe(`concurrent actions (${databaseKind})`, () => {
   let database: TestDatabase;
   let first: TestApp;
   let second: TestApp;
+  let other: TestDatabase | undefined;
   beforeAll(async () => {
     database = await createTestDatabase();
     await seedWith(database.db, standardSeed);
     first = await buildTestApp({ database });
     // The second instance has a connection pool of its own on PostgreSQL, as a second server would.
-    const other = database.url ? await openDatabase({ databaseUrl: database.url, poolSize: 8 }) : database.db;
-    second = await buildTestApp({ database: { db: other, url: database.url, drop: async () => {} } });
-    if (database.url) {
-      const close = second.close.bind(second);
-      second.close = async () => {
-        await close();
-        await other.close();
-      };
-    }
+    other = await anotherInstanceOf(database);
+    second = await buildTestApp({ database: other });
   });
   afterAll(async () => {
     await second?.close();
+    await other?.drop();
     await first?.close();
     await database?.drop();
   });

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { buildTestApp, createTestDatabase, databaseKind, onPostgres, pageUrl, seedWith, type TestApp, type TestDatabase } from '../helper.ts';
+import { anotherInstanceOf, buildTestApp, createTestDatabase, databaseKind, onPostgres, pageUrl, seedWith, type TestApp, type TestDatabase } from '../helper.ts';
 import { logins, standardSeed } from '../fixtures/standard-seed.ts';
 import { failureKey } from '../../src/auth/lockout.ts';
-import { openDatabase } from '../../src/db/database.ts';
 import { LoginFailureStore } from '../../src/store/login-failures.ts';
 import { parseResponse } from '../xml.ts';
 
@@ -38,14 +37,14 @@ describe(`parallel guessing against the lockout (${databaseKind})`, () => {
     await seedWith(database.db, standardSeed);
     // Two instances on one database: on PostgreSQL each with a pool of its own, as two servers would
     // have; PGlite is one connection in one process, which both share.
-    secondDatabase = database.url === undefined ? database : await reopen(database.url);
+    secondDatabase = await anotherInstanceOf(database);
     first = await buildTestApp({ env, database });
     second = await buildTestApp({ env, database: secondDatabase });
   });
   afterAll(async () => {
     await second?.close();
     await first?.close();
-    if (secondDatabase !== database) await secondDatabase?.db.close();
+    await secondDatabase?.drop();
     await database?.drop();
   });
   beforeEach(async () => {
@@ -130,8 +129,3 @@ describe(`parallel guessing against the lockout (${databaseKind})`, () => {
     expect(codes).toEqual(Array(24).fill('0'));
   });
 });
-
-async function reopen(url: string): Promise<TestDatabase> {
-  const db = await openDatabase({ databaseUrl: url, poolSize: 8 });
-  return { db, url, drop: () => db.close() };
-}

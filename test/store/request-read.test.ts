@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, databaseKind, onPostgres, seedWith, type TestDatabase } from '../helper.ts';
 import { openDatabase } from '../../src/db/database.ts';
 import { standardSeed } from '../fixtures/standard-seed.ts';
-import { readRequest, readRequests, type RequestReadKeys } from '../../src/store/request-read.ts';
+import { READ_BATCH_NAME, readRequest, readRequests, type RequestReadKeys } from '../../src/store/request-read.ts';
 import { lockLaunchJobs, lockVisibleJob, lockVisibleLaunch } from '../../src/store/launches.ts';
 import { failureKey } from '../../src/auth/lockout.ts';
 import { loginKey } from '../../src/store/login-key.ts';
@@ -171,13 +171,25 @@ describe(`readRequest: account, lockout state and record in one statement (${dat
     expect(await readRequests(t.db, [])).toEqual([]);
   });
 
-  // Planning this statement costs PostgreSQL more than running it: it must not be planned anew each time.
-  it.runIf(onPostgres)('lets PostgreSQL settle on one generic plan for the prepared statement (PostgreSQL)', async () => {
-    const single = await openDatabase({ databaseUrl: t.url, poolSize: 1 });
+  // Both look into the session of one connection of their own: straight to PostgreSQL, never through a pooler.
+  it.runIf(onPostgres)('by default leaves no named statement on the connection, so that any pooler may pass it on (PostgreSQL)', async () => {
+    const single = await openDatabase({ databaseUrl: t.directUrl, poolSize: 1 });
+    try {
+      for (let run = 0; run < 3; run++) expect((await readRequests(single, [keys('acme-mkt', { launchId: 5001 })]))[0]!.launch?.launch_id).toBe(5001);
+      expect(await single.query(`SELECT name FROM pg_prepared_statements`)).toEqual([]);
+    } finally {
+      await single.close();
+    }
+  });
+
+  // Planning this statement costs PostgreSQL more than running it: named, it must not be planned anew each time.
+  it.runIf(onPostgres)('with OMIS_NAMED_STATEMENTS, lets PostgreSQL settle on one generic plan for the named statement (PostgreSQL)', async () => {
+    const single = await openDatabase({ databaseUrl: t.directUrl, poolSize: 1, namedStatements: true });
     try {
       for (let run = 0; run < 8; run++) await readRequests(single, [keys('acme-mkt', { launchId: 5001 })]);
       const [plans] = await single.query<{ generic_plans: string; custom_plans: string }>(
-        `SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE name = 'omis-read-batch'`,
+        `SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE name = $1`,
+        [READ_BATCH_NAME],
       );
       expect(Number(plans!.generic_plans)).toBeGreaterThanOrEqual(3);
       expect(Number(plans!.custom_plans)).toBeLessThanOrEqual(5);
