@@ -3,9 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, inject } from 'vitest';
+import { afterAll, beforeAll, expect, inject } from 'vitest';
 import { buildApp } from '../src/app.ts';
 import type { Services } from '../src/plugins/services.ts';
+import { PasswordChecker } from '../src/auth/password.ts';
 import { configWith, type Config } from '../src/config/config.ts';
 import { openDatabase, type Database } from '../src/db/database.ts';
 import { seedDatabase } from '../src/cli/seed-file.ts';
@@ -159,13 +160,65 @@ export function multipartBody(fields: Array<[string, string]>, files: Array<{ fi
 /**
  * An app on a database of this test file's own, seeded (the standard account tree by default) before
  * the file's tests and closed after them. The returned object is filled in by the beforeAll hook.
+ *
+ * The seeded records are shared by the file's tests, so none may leave them changed: after the
+ * file's tests, every seeded account (its balance, licences and password), launch, job and the
+ * recipients' delivery statuses must be as seeded, or the file fails. A test that changes records
+ * makes its own (test/factories.ts), or puts back what it changed.
  */
 export function useSeededApp(seed: unknown = standardSeed, options: Omit<TestAppOptions, 'database'> = {}): TestApp {
   const t = {} as TestApp;
+  let seeded: unknown;
   beforeAll(async () => {
     Object.assign(t, await buildTestApp(options));
     await seedWith(t.db, seed);
+    seeded = await fixtureState(t.db, seed as SeedShape);
   });
-  afterAll(async () => t.close?.());
+  afterAll(async () => {
+    try {
+      if (t.db) expect(await fixtureState(t.db, seed as SeedShape), 'a test left the shared seeded records changed').toEqual(seeded);
+    } finally {
+      await t.close?.();
+    }
+  });
   return t;
+}
+
+interface SeedShape {
+  accounts?: Array<{ userId: number; password: string }>;
+  launches?: Array<{ launchId: number; jobs?: Array<{ jobId: number }> }>;
+}
+
+/** The state of a seed's records, as far as tests may change it. */
+async function fixtureState(db: Database, seed: SeedShape) {
+  const accounts = seed.accounts ?? [];
+  const launchIds = (seed.launches ?? []).map((launch) => launch.launchId);
+  const jobIds = (seed.launches ?? []).flatMap((launch) => (launch.jobs ?? []).map((job) => job.jobId));
+  const rows = await db.query<{ user_id: number; password_hash: string }>(
+    `SELECT user_id, login, licences, points, password_hash FROM account WHERE user_id = ANY($1::int[]) ORDER BY user_id`,
+    [accounts.map((account) => account.userId)],
+  );
+  // A password changed and put back has a new salt: what must hold is that the seeded password still works.
+  const checker = new PasswordChecker();
+  const passwordsHold = await Promise.all(
+    rows.map(async (row) => checker.verify(row.password_hash, accounts.find((account) => account.userId === row.user_id)!.password)),
+  );
+  return {
+    accounts: rows.map(({ password_hash: _hash, ...row }, i) => ({ ...row, passwordHolds: passwordsHold[i] })),
+    launches: await db.query(
+      `SELECT launch_id, owner_id, name, status, error_code, launch_count, expire_time, deleted_at IS NOT NULL AS deleted
+         FROM launch WHERE launch_id = ANY($1::int[]) ORDER BY launch_id`,
+      [launchIds],
+    ),
+    jobs: await db.query(
+      `SELECT job_id, launch_id, status, error_code, cost, points_charged, paused_by_launch, deleted_at IS NOT NULL AS deleted
+         FROM job WHERE job_id = ANY($1::int[]) ORDER BY job_id`,
+      [jobIds],
+    ),
+    recipients: await db.query(
+      `SELECT job_id, string_agg(delivery_status, ',' ORDER BY recipient_id) AS statuses
+         FROM recipient WHERE job_id = ANY($1::int[]) GROUP BY job_id ORDER BY job_id`,
+      [jobIds],
+    ),
+  };
 }

@@ -73,10 +73,6 @@ export class CredentialCache {
     }
   }
 
-  clear(): void {
-    this.#entries.clear();
-  }
-
   #fingerprint(userId: number, password: string, storedHash: string): string {
     // One update of an unambiguous string: the user id (digits), the password's length, the
     // password, then the hash. No two different triples give the same input. (One update instead

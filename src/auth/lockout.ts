@@ -45,8 +45,15 @@ export const RESERVATION_MS = 60_000;
  */
 export const TURN_WAIT_MS = 10_000;
 
-/** How often a waiting request looks again when no check of this instance settles (another instance may hold the places). */
+/**
+ * How often a waiting request looks again while no check of its login is under way in this instance
+ * (another instance holds the places). While one is, the request waits for it to settle instead:
+ * most waiters then find the credential verified, and the database is not asked again and again.
+ */
 const TURN_POLL_MS = [20, 50, 100, 200] as const;
+
+/** The longest a request waits for a check of this instance to settle before it looks again anyway. */
+const LOCAL_TURN_MS = 1_000;
 
 /** Share of failed logins that also clear out forgotten records (see LoginLockout.recordFailure). */
 const PRUNE_PROBABILITY = 1 / 256;
@@ -170,6 +177,8 @@ export function settleSuccess(record: StoredFailure, now: Date, reserved: boolea
 export class LoginLockout {
   /** Requests of this instance waiting for a place, by login key. */
   readonly #waiting = new Map<string, Set<() => void>>();
+  /** Checks under way in this instance, by login key. */
+  readonly #checking = new Map<string, number>();
 
   constructor(
     private readonly store: LoginFailureStore,
@@ -178,8 +187,10 @@ export class LoginLockout {
   ) {}
 
   /** Before a password is checked: reserves a place for the check, if the login has one now. */
-  reserve(key: string): Promise<Turn> {
-    return this.store.update(key, (record, now) => reserveCheck(record, now, this.policy));
+  async reserve(key: string): Promise<Turn> {
+    const turn = await this.store.update(key, (record, now) => reserveCheck(record, now, this.policy));
+    if (turn === 'reserved') this.#checking.set(key, (this.#checking.get(key) ?? 0) + 1);
+    return turn;
   }
 
   /**
@@ -196,12 +207,16 @@ export class LoginLockout {
         if (waiters.size === 0 && this.#waiting.get(key) === waiters) this.#waiting.delete(key);
         resolve();
       };
-      const timer = setTimeout(wake, TURN_POLL_MS[Math.min(attempt, TURN_POLL_MS.length - 1)]);
+      const local = (this.#checking.get(key) ?? 0) > 0;
+      const timer = setTimeout(wake, local ? LOCAL_TURN_MS : TURN_POLL_MS[Math.min(attempt, TURN_POLL_MS.length - 1)]);
       waiters.add(wake);
     });
   }
 
   #settled(key: string): void {
+    const checking = (this.#checking.get(key) ?? 1) - 1;
+    if (checking > 0) this.#checking.set(key, checking);
+    else this.#checking.delete(key);
     for (const wake of [...(this.#waiting.get(key) ?? [])]) wake();
   }
 
@@ -210,8 +225,12 @@ export class LoginLockout {
    * failure started a lockout, or a concurrent one did first): the attempt is then answered 101.
    */
   async recordFailure(key: string, clientIp?: string): Promise<boolean> {
-    const outcome = await this.store.update(key, (record, now) => settleFailure(record, now, this.policy));
-    this.#settled(key);
+    let outcome: FailureOutcome;
+    try {
+      outcome = await this.store.update(key, (record, now) => settleFailure(record, now, this.policy));
+    } finally {
+      this.#settled(key);
+    }
     if (outcome.kind === 'counted' && outcome.lockedSeconds > 0) {
       // The key, not the login as typed: it may be hashed, and a typed login may be a password.
       this.log?.warn(
@@ -225,9 +244,11 @@ export class LoginLockout {
 
   /** Resets the count after a correct password; false when a concurrent failure locked the login meanwhile (101). */
   async recordSuccess(key: string, reserved: boolean): Promise<boolean> {
-    const ok = await this.store.update(key, (record, now) => settleSuccess(record, now, reserved));
-    if (reserved) this.#settled(key);
-    return ok;
+    try {
+      return await this.store.update(key, (record, now) => settleSuccess(record, now, reserved));
+    } finally {
+      if (reserved) this.#settled(key);
+    }
   }
 
   /** `omis account unlock LOGIN`: forgets the login's failures. True when there was something to forget. */

@@ -40,7 +40,7 @@ export async function accountCommand(positionals: string[], values: Record<strin
         points: values.points === undefined ? 0 : wholeNumber(values.points, '--points'),
       };
       const hash = await hashPassword(password);
-      await withDatabase(config, (db) => db.prisma.$transaction((tx) => createAccount(tx, account, hash)));
+      await withDatabase(config, (db) => db.prisma.$transaction((tx) => createAccount(tx, account, hash)), { command: 'account add' });
       console.log(`account ${account.login} (UserID ${account.userId}) created`);
       return;
     }
@@ -49,14 +49,14 @@ export async function accountCommand(positionals: string[], values: Record<strin
       if (!login) throw new CliError(`expected LOGIN\n\n${ACCOUNT_HELP}`);
       const password = required(values, 'password');
       const hash = await hashPassword(password);
-      await withDatabase(config, (db) => setPasswordHash(db.prisma, login, hash));
+      await withDatabase(config, (db) => setPasswordHash(db.prisma, login, hash), { command: 'account passwd' });
       console.log(`password of ${login} changed`);
       return;
     }
     case 'points': {
       const [login, amount] = args;
       if (!login || amount === undefined) throw new CliError(`expected LOGIN AMOUNT\n\n${ACCOUNT_HELP}`);
-      const result = await withDatabase(config, (db) => addPoints(db.prisma, login, wholeNumber(amount, 'AMOUNT')));
+      const result = await withDatabase(config, (db) => addPoints(db.prisma, login, wholeNumber(amount, 'AMOUNT')), { command: 'account points' });
       console.log(`points of ${result.root} (root of ${login}'s tree): ${result.balance}`);
       return;
     }
@@ -64,7 +64,7 @@ export async function accountCommand(positionals: string[], values: Record<strin
       const [login] = args;
       if (!login) throw new CliError(`expected LOGIN\n\n${ACCOUNT_HELP}`);
       // Works for any login name, known or not: failures of unknown names are counted too.
-      const unlocked = await withDatabase(config, (db) => new LoginFailureStore(db).clear(failureKey(login)));
+      const unlocked = await withDatabase(config, (db) => new LoginFailureStore(db).clear(failureKey(login)), { command: 'account unlock' });
       console.log(unlocked ? `failed logins of ${login} forgotten; it can log in again` : `${login} had no failed logins`);
       return;
     }

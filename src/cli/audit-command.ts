@@ -50,7 +50,7 @@ export async function auditCommand(positionals: string[], values: Record<string,
   if (positionals.length > 0) throw new CliError(`unexpected argument "${positionals[0]}"\n\n${AUDIT_HELP}`);
   const filter = auditFilter(values);
   const config = cliConfig();
-  const rows = await withDatabase(config, (db) => listAudit(db, filter));
+  const rows = await withDatabase(config, (db) => listAudit(db, filter), { command: 'audit' });
   for (const row of rows) {
     if (values.json) {
       console.log(JSON.stringify({ ...row, at: row.at.toISOString() }));

@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { migrate, readMigrations } from '../db/migrate.ts';
-import { openDatabase } from '../db/database.ts';
 import { seedDatabase } from './seed-file.ts';
 import { sessionDatabaseUrl } from '../config/config.ts';
-import { CliError, cliConfig, describeDatabase, withDatabase } from './cli-support.ts';
+import { CliError, cliConfig, openCommandDatabase, withDatabase } from './cli-support.ts';
 
 export const MIGRATE_HELP = `Usage: omis migrate
 
@@ -15,11 +14,12 @@ own: behind a pooler in transaction mode, set DIRECT_URL to PostgreSQL itself.`;
 export async function migrateCommand(): Promise<void> {
   const config = cliConfig();
   const target = { ...config, DATABASE_URL: sessionDatabaseUrl(config) };
-  const db = await openDatabase({ databaseUrl: target.DATABASE_URL, dataDir: config.OMIS_DATA_DIR });
+  // Beside a running server, through its socket: the server may be older than these migrations.
+  const { db, described } = await openCommandDatabase(target, 'migrate', { requireMigrated: false });
   try {
     const result = await migrate(db, readMigrations());
     for (const name of result.applied) console.log(`applied ${name}`);
-    console.log(`${describeDatabase(target)}: ${result.applied.length} applied, ${result.alreadyApplied} already applied`);
+    console.log(`${described}: ${result.applied.length} applied, ${result.alreadyApplied} already applied`);
   } finally {
     await db.close();
   }
@@ -41,12 +41,12 @@ export async function seedCommand(positionals: string[]): Promise<void> {
   } catch (error) {
     throw new CliError(`cannot read ${file}: ${(error as Error).message}`);
   }
-  await withDatabase(config, async (db) => {
+  await withDatabase(config, async (db, described) => {
     const { created, skipped } = await seedDatabase(db.prisma, json, config.OMIS_TIMEZONE);
     console.log(
-      `seeded ${describeDatabase(config)}: ${created.accounts} accounts, ${created.launches} launches, ` +
+      `seeded ${described}: ${created.accounts} accounts, ${created.launches} launches, ` +
         `${created.jobs} jobs, ${created.recipients} recipients created; ` +
         `${skipped.accounts} accounts and ${skipped.launches} launches already present`,
     );
-  });
+  }, { command: 'seed' });
 }

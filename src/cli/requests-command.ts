@@ -84,8 +84,10 @@ export async function requestsCommand(positionals: string[], values: Record<stri
   const onSignal = () => stop.abort();
   if (follow) process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
   try {
-    const printed = await withDatabase(config, (db) =>
-      printJournal(db, filter, { follow, signal: stop.signal, print: (entry) => console.log(formatEntry(entry, values, config.OMIS_TIMEZONE)) }),
+    const printed = await withDatabase(
+      config,
+      (db) => printJournal(db, filter, { follow, signal: stop.signal, print: (entry) => console.log(formatEntry(entry, values, config.OMIS_TIMEZONE)) }),
+      { command: 'requests' },
     );
     if (printed === 0 && !values.json) console.log(config.OMIS_JOURNAL ? 'no requests match' : 'no requests match (the journal is off: OMIS_JOURNAL=false)');
   } finally {

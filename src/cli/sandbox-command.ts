@@ -57,18 +57,18 @@ export async function sandboxCommand(positionals: string[], values: Record<strin
         if (error instanceof SandboxRuleError) throw new CliError(error.message);
         throw error;
       }
-      await withDatabase(config, async (db) => setSandboxRule(db, await accountId(db, login), rule, 'command line'));
+      await withDatabase(config, async (db) => setSandboxRule(db, await accountId(db, login), rule, 'command line'), { command: 'sandbox set' });
       console.log(`sandbox rule set for ${login}: ${describeRule(rule)}`);
       return;
     }
     case 'clear': {
-      const cleared = await withDatabase(config, async (db) => clearSandboxRule(db, await accountId(db, login)));
+      const cleared = await withDatabase(config, async (db) => clearSandboxRule(db, await accountId(db, login)), { command: 'sandbox clear' });
       console.log(cleared ? `sandbox rule of ${login} cleared` : `${login} had no sandbox rule`);
       return;
     }
     case 'list': {
       if (login !== undefined) throw new CliError(`unexpected argument "${login}"\n\n${SANDBOX_HELP}`);
-      const rows = await withDatabase(config, (db) => listSandboxRules(db));
+      const rows = await withDatabase(config, (db) => listSandboxRules(db), { command: 'sandbox list' });
       for (const row of rows) console.log(formatSandboxRow(row, config.OMIS_TIMEZONE));
       if (rows.length === 0) console.log('no sandbox rules');
       return;

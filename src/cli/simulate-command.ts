@@ -1,14 +1,14 @@
 import { once } from 'node:events';
 import { Simulator, type SimLogger } from '../sim/simulator.ts';
-import { CliError, cliConfig, describeDatabase, withDatabase } from './cli-support.ts';
+import { CliError, cliConfig, withDatabase } from './cli-support.ts';
 
 export const SIMULATE_HELP = `Usage: omis simulate [--tick-ms N] [--step-ms N] [--once]
 
 Runs the job simulator alone against the configured database: jobs move through STATUS 1→…→8→0,
 launches fire and recur, recipients are delivered, points are spent from the root account (a job
 the root cannot pay for stops with ERRORCODE 201). Several simulators and servers may share one
-PostgreSQL database. The embedded database can only be opened by one process: with DATABASE_URL
-unset, run either this or 'omis serve' (whose simulator is OMIS_SIMULATOR=true).
+PostgreSQL database. On the embedded database (DATABASE_URL unset) it works through a running
+'omis serve' when there is one, and otherwise opens the database itself and lets other commands in.
   --tick-ms N   how often to look for work (default OMIS_SIMULATOR_TICK_MS, 2000)
   --step-ms N   how long a job stays at one STATUS (default OMIS_SIMULATOR_STEP_MS, 5000)
   --once        one pass over the work that is due, then exit`;
@@ -38,7 +38,8 @@ export async function simulateCommand(_positionals: string[], values: Record<str
   const tickMs = millis(values['tick-ms'], 'tick-ms', config.OMIS_SIMULATOR_TICK_MS);
   const stepMs = millis(values['step-ms'], 'step-ms', config.OMIS_SIMULATOR_STEP_MS);
   if (tickMs < 50) throw new CliError('--tick-ms must be at least 50');
-  await withDatabase(config, async (db) => {
+  // Running on, it lets other commands in through its socket, as a server does.
+  await withDatabase(config, async (db, described) => {
     const simulator = new Simulator(db, { stepMs, log: consoleLog });
     if (values.once) {
       const result = await simulator.runOnce();
@@ -48,10 +49,10 @@ export async function simulateCommand(_positionals: string[], values: Record<str
       );
       return;
     }
-    console.log(`omis simulate: ticking every ${tickMs} ms, ${stepMs} ms per stage (${describeDatabase(config)}); Ctrl-C stops`);
+    console.log(`omis simulate: ticking every ${tickMs} ms, ${stepMs} ms per stage (${described}); Ctrl-C stops`);
     simulator.start(tickMs);
     await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
     await simulator.stop();
     console.log('omis simulate: stopped');
-  });
+  }, { command: 'simulate', share: !values.once });
 }

@@ -50,10 +50,14 @@ export interface OpenOptions {
    * connection, where that name is missing or already taken (9999 for the request).
    */
   namedStatements?: boolean | undefined;
+  /** Longest wait for a PostgreSQL connection (default CONNECT_TIMEOUT_MS). */
+  connectTimeoutMs?: number | undefined;
 }
 
 export async function openDatabase(options: OpenOptions): Promise<Database> {
-  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolSize ?? 10, options.namedStatements ?? false);
+  if (options.databaseUrl) {
+    return openPostgres(options.databaseUrl, options.poolSize ?? 10, options.namedStatements ?? false, options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS);
+  }
   return openPglite(options.pglite ?? (await createPglite(options.dataDir ?? './.omis')));
 }
 
@@ -66,14 +70,14 @@ export async function createPglite(dataDir: string): Promise<PGlite> {
 /** Longest wait for a PostgreSQL connection (new, or free in the pool) before answering 9999. */
 export const CONNECT_TIMEOUT_MS = 800;
 
-function openPostgres(url: string, poolSize: number, namedStatements: boolean): Database {
+function openPostgres(url: string, poolSize: number, namedStatements: boolean, connectTimeoutMs: number): Database {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
     // Fail fast when the database is gone instead of queueing requests forever: a stopped server
     // refuses at once, an unresponsive one is given up on within a second (ErrorCode 9999, HTTP 503).
     // pg-pool applies the same limit to waiting for a free connection, which sheds load under overload.
-    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    connectionTimeoutMillis: connectTimeoutMs,
     // Notice a peer that vanished without closing (host down, network cut) on idle connections too.
     keepAlive: true,
     idleTimeoutMillis: 30_000,

@@ -95,6 +95,17 @@ async function applyPending(conn: SqlConnection, migrations: Migration[]): Promi
     }
     await conn.exec('BEGIN');
     try {
+      // The advisory lock excludes other sessions, not this one: commands reaching the embedded
+      // database through its owner's socket all share its single session. Look again inside the
+      // transaction, which nobody else's can interleave with there.
+      const meanwhile = await conn.query(
+        `SELECT 1 FROM "_prisma_migrations" WHERE migration_name = $1 AND finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+        [migration.name],
+      );
+      if (meanwhile.length > 0) {
+        await conn.exec('COMMIT');
+        continue;
+      }
       await conn.exec(migration.sql);
       await conn.query(
         `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, started_at, applied_steps_count)

@@ -55,7 +55,7 @@ export const ErrorCodes = {
 /** The message of a code; 102 names the missing field in place of NAME. */
 export function errorMessage(code: ErrorCode, field?: string): string {
   const message: string = ERROR_MESSAGES[code];
-  return code === 102 ? message.replace('NAME', field ?? 'NAME') : message;
+  return code === ErrorCodes.MISSING_FIELD ? message.replace('NAME', field ?? 'NAME') : message;
 }
 
 /**

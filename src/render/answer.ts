@@ -1,4 +1,4 @@
-import { errorMessage, type ErrorCode } from '../errors/error-codes.ts';
+import { ErrorCodes, errorMessage, type ErrorCode } from '../errors/error-codes.ts';
 
 /**
  * What one request answers, independent of its form (XML, CSV, file, redirect): every renderer
@@ -79,5 +79,5 @@ export function errorAnswer(code: ErrorCode, echo: { launchId?: string; jobId?: 
 
 /** The answer's HTTP status: API-level errors are 200 (legacy clients read the body), 9999 is 503. */
 export function httpStatusOf(answer: Answer): number {
-  return answer.httpStatus ?? (answer.errorCode === 9999 ? 503 : 200);
+  return answer.httpStatus ?? (answer.errorCode === ErrorCodes.UNAVAILABLE ? 503 : 200);
 }

@@ -1,14 +1,11 @@
 import type { Database } from '../db/database.ts';
 import { ApiError, ErrorCodes } from '../errors/error-codes.ts';
 import type { Answer } from '../render/answer.ts';
-import type { PageOrigin } from '../request/page-request.ts';
 import type { Intent } from '../request/intent.ts';
-import type { RequestedAction } from '../request/actions.ts';
-import type { Caller } from '../auth/authenticate.ts';
 import { takeRootPoints } from '../store/accounts.ts';
 import { writeAudit, type AuditState } from '../store/audit.ts';
 import { lockVisibleJob, writeJob, type JobRow } from '../store/launches.ts';
-import { jobSnapshot } from './audit-snapshots.ts';
+import { auditEntry, jobSnapshot, type Actor } from './audit-entry.ts';
 import { jobTransition } from './job-machine.ts';
 import type { KeyedQueue } from '../store/keyed-queue.ts';
 import { answerRecord, type AnsweredRecord } from './record-answer.ts';
@@ -16,12 +13,9 @@ import { RefusedAction, withState } from './refused-action.ts';
 import type { ViewSettings } from './views.ts';
 
 /** What acting on a record needs, besides the record and the intent. */
-export interface ActionContext {
+export interface ActionContext extends Actor {
   db: Database;
   queue: KeyedQueue<number>;
-  caller: Caller;
-  origin: PageOrigin;
-  requested: RequestedAction;
   auditFields: Record<string, string>;
   settings: ViewSettings;
 }
@@ -60,18 +54,8 @@ export function executeJobAction(ac: ActionContext, intent: Extract<Intent, { ki
       const answer = await answerRecord(tx, { launch, jobs: [after], job: after }, intent.recipients, ac.settings).catch((error: unknown) =>
         withState(error, before),
       );
-      await writeAudit(tx, {
-        accountId: ac.caller.userId,
-        login: ac.caller.login,
-        clientIp: ac.origin.clientIp,
-        origin: ac.origin.via,
-        action: ac.requested.label,
-        targetType: 'job',
-        targetId: job.job_id,
-        errorCode: ErrorCodes.OK,
-        before,
-        after: { job: jobSnapshot(after, deleted), ...(rootPoints === undefined ? {} : { rootPoints }) },
-      });
+      const afterState = { job: jobSnapshot(after, deleted), ...(rootPoints === undefined ? {} : { rootPoints }) };
+      await writeAudit(tx, auditEntry(ac, { type: 'job', id: job.job_id }, ErrorCodes.OK, before, afterState));
       return answer;
     }),
   );

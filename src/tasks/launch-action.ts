@@ -3,7 +3,7 @@ import type { Answer } from '../render/answer.ts';
 import type { Intent } from '../request/intent.ts';
 import { writeAudit, type AuditState } from '../store/audit.ts';
 import { lockLaunchJobs, lockVisibleLaunch, writeCascade, writeLaunch, type LaunchRow } from '../store/launches.ts';
-import { jobSnapshot, launchSnapshot } from './audit-snapshots.ts';
+import { auditEntry, jobSnapshot, launchSnapshot } from './audit-entry.ts';
 import { cascadeToJob } from './job-machine.ts';
 import type { ActionContext } from './job-action.ts';
 import { launchTransition } from './launch-machine.ts';
@@ -58,18 +58,7 @@ export function executeLaunchAction(ac: ActionContext, intent: Extract<Intent, {
       const answer = await answerRecord(tx, { launch: after, jobs: afterJobs, job: afterFocus }, intent.recipients, ac.settings).catch((error: unknown) =>
         withState(error, before),
       );
-      await writeAudit(tx, {
-        accountId: ac.caller.userId,
-        login: ac.caller.login,
-        clientIp: ac.origin.clientIp,
-        origin: ac.origin.via,
-        action: ac.requested.label,
-        targetType: 'launch',
-        targetId: launch.launch_id,
-        errorCode: ErrorCodes.OK,
-        before,
-        after: afterState,
-      });
+      await writeAudit(tx, auditEntry(ac, { type: 'launch', id: launch.launch_id }, ErrorCodes.OK, before, afterState));
       return answer;
     }),
   );

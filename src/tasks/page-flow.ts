@@ -18,6 +18,7 @@ import { executeLaunchAction } from './launch-action.ts';
 import type { KeyedQueue } from '../store/keyed-queue.ts';
 import { answerRecord, readTarget, recordOf } from './record-answer.ts';
 import { RefusedAction } from './refused-action.ts';
+import { auditEntry } from './audit-entry.ts';
 import type { ViewSettings } from './views.ts';
 
 /**
@@ -91,18 +92,9 @@ export class PageFlow {
   async #auditRefusal(caller: Caller, page: ReadablePageRequest, error: ApiError, notes: PageNotes): Promise<void> {
     const requested = page.requested!;
     const idText = requested.on === 'launch' ? page.echo.launchId : page.echo.jobId;
-    await writeAudit(this.services.db, {
-      accountId: caller.userId,
-      login: caller.login,
-      clientIp: page.origin.clientIp,
-      origin: page.origin.via,
-      action: requested.label,
-      targetType: requested.on,
-      targetId: idText === '' ? null : (parseRecordId(idText) ?? null),
-      errorCode: error.code,
-      before: error instanceof RefusedAction ? error.before : { request: page.auditFields, ...(notes.injected ? { sandbox: notes.injected } : {}) },
-      after: null,
-    });
+    const target = { type: requested.on, id: idText === '' ? null : (parseRecordId(idText) ?? null) };
+    const before = error instanceof RefusedAction ? error.before : { request: page.auditFields, ...(notes.injected ? { sandbox: notes.injected } : {}) };
+    await writeAudit(this.services.db, auditEntry({ caller, origin: page.origin, requested }, target, error.code, before, null));
   }
 }
 

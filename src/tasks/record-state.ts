@@ -1,3 +1,5 @@
+import { ErrorCodes } from '../errors/error-codes.ts';
+
 /**
  * What STATUS and ERRORCODE say about a launch or a job (docs/API.md#record-states), shared by both state
  * machines and by the simulator. ERRORCODE overrides STATUS: -1 terminated, -2 paused, > 0 error.
@@ -6,7 +8,7 @@ export const TERMINATED = -1;
 export const PAUSED = -2;
 export const RUNNING = 0;
 /** A job's own ERRORCODE when it stopped for lack of points (docs/API.md#error-codes). */
-export const OUT_OF_POINTS = 201;
+export const OUT_OF_POINTS = ErrorCodes.JOB_OUT_OF_POINTS;
 
 export interface RecordState {
   status: number;

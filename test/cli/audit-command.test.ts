@@ -73,7 +73,8 @@ describe(`omis audit (${databaseKind})`, () => {
     expect((await run('audit', '--accepted')).lines).toHaveLength(1);
     expect((await run('audit', '--limit', '1')).lines).toHaveLength(1);
     expect((await run('audit', '--job', '424242')).lines).toEqual(['no audit entries match']);
-  });
+    // Seven CLI runs, each opening the embedded database afresh: slow on a busy machine.
+  }, 120_000);
 
   it('prints JSON lines with the full before and after', async () => {
     const { lines } = await run('audit', '--accepted', '--json');

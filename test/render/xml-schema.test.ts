@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, databaseKind, multipartBody, pageUrl, useSeededApp } from '../helper.ts';
+import { makeLaunch, setRootPoints } from '../factories.ts';
 import { logins, standardSeed } from '../fixtures/standard-seed.ts';
 import { parseResponse } from '../xml.ts';
 import { expectSchemaValid, hasXmllint, skipNote, validateAgainstSchema, XMLLINT_MISSING } from '../xml-schema.ts';
@@ -25,12 +26,6 @@ const seed = {
     ...standardSeed.launches,
     { launchId: 6002, owner: 'globex', name: 'Globex out of points', status: 3, errorCode: 0,
       jobs: [{ jobId: 9102, jobType: 'EMAIL', status: 6, errorCode: 201, cost: 80 }] },
-    { launchId: 7001, owner: 'acme-mkt', name: 'Actions', status: 3, errorCode: 0, expireTime: '2027-03-01 08:00:00',
-      jobs: [
-        { jobId: 7101, jobType: 'EMAIL', status: 6, errorCode: 0, cost: 5 },
-        { jobId: 7102, jobType: 'SMS', status: 6, errorCode: 201, cost: 10 },
-      ] },
-    { launchId: 7002, owner: 'acme-mkt', name: 'To delete', status: 2, errorCode: 0, jobs: [{ jobId: 7104, jobType: 'EMAIL', status: 7, errorCode: 0 }] },
     { launchId: 7003, owner: "o'brien", name: HOSTILE_NAME, status: 1, errorCode: 0, launchCount: 3, expireTime: '2028-02-29 23:59:59',
       jobs: [
         { jobId: 7105, jobType: 'EMAIL', status: 8, errorCode: 0,
@@ -122,31 +117,40 @@ describe.skipIf(!hasXmllint)(`every answer validates against schema/TaskManagerR
     });
   });
 
-  describe('actions', () => {
+  describe('actions (on records of their own: test/factories.ts)', () => {
     const act = (fields: Record<string, string>) => answer({ ...logins.mkt, ...fields }, '0');
 
     it('job actions: pause, unpause, terminate', async () => {
-      expect((await act({ JobID: '7101', JobAction: '3' })).xml.LAUNCH!.JOB![0]!.ERRORCODE).toBe('-2');
-      expect((await act({ JobID: '7101', JobAction: '4' })).xml.LAUNCH!.JOB![0]!.ERRORCODE).toBe('0');
-      expect((await act({ JobID: '7101', JobAction: '2' })).xml.LAUNCH!.JOB![0]!.StatusText).toBe('已被終結');
+      const jobId = String((await makeLaunch(t.db, { status: 3 }, [{ status: 6, cost: 5 }])).jobIds[0]);
+      expect((await act({ JobID: jobId, JobAction: '3' })).xml.LAUNCH!.JOB![0]!.ERRORCODE).toBe('-2');
+      expect((await act({ JobID: jobId, JobAction: '4' })).xml.LAUNCH!.JOB![0]!.ERRORCODE).toBe('0');
+      expect((await act({ JobID: jobId, JobAction: '2' })).xml.LAUNCH!.JOB![0]!.StatusText).toBe('已被終結');
     });
 
     it('job action restart (5) after a top-up, by the root with the points licence', async () => {
-      const { xml } = await answer({ ...logins.root, JobID: '7102', JobAction: '5' }, '0');
-      expect(xml.LAUNCH!.JOB![0]!.ERRORCODE).toBe('0');
+      const jobId = String((await makeLaunch(t.db, { status: 3 }, [{ status: 6, errorCode: 201, cost: 10, jobType: 'SMS' }])).jobIds[0]);
+      const restorePoints = await setRootPoints(t.db, 500);
+      try {
+        const { xml } = await answer({ ...logins.root, JobID: jobId, JobAction: '5' }, '0');
+        expect(xml.LAUNCH!.JOB![0]!.ERRORCODE).toBe('0');
+      } finally {
+        await restorePoints();
+      }
     });
 
     it('launch actions: pause, unpause, change expiry, terminate', async () => {
-      expect((await act({ LaunchID: '7001', LaunchAction: '3' })).xml.LAUNCH!.ERRORCODE).toBe('-2');
-      expect((await act({ LaunchID: '7001', LaunchAction: '4' })).xml.LAUNCH!.ERRORCODE).toBe('0');
-      const expiry = await act({ LaunchID: '7001', LaunchAction: '5', ExpireTime: '2031/01/02 03:04:05' });
+      const launchId = String((await makeLaunch(t.db, { status: 3 }, [{ status: 6 }])).launchId);
+      expect((await act({ LaunchID: launchId, LaunchAction: '3' })).xml.LAUNCH!.ERRORCODE).toBe('-2');
+      expect((await act({ LaunchID: launchId, LaunchAction: '4' })).xml.LAUNCH!.ERRORCODE).toBe('0');
+      const expiry = await act({ LaunchID: launchId, LaunchAction: '5', ExpireTime: '2031/01/02 03:04:05' });
       expect(expiry.xml.LAUNCH!.ExpireTime).toBe('2031-01-02 03:04:05');
-      expect((await act({ LaunchID: '7001', LaunchAction: '2' })).xml.LAUNCH!.ERRORCODE).toBe('-1');
+      expect((await act({ LaunchID: launchId, LaunchAction: '2' })).xml.LAUNCH!.ERRORCODE).toBe('-1');
     });
 
     it('deletes: the job, then the launch (the answer is the record as it was left)', async () => {
-      await act({ JobID: '7104', JobAction: '1' });
-      await act({ LaunchID: '7002', LaunchAction: '1' });
+      const { launchId, jobIds } = await makeLaunch(t.db, { status: 2 }, [{ status: 7 }, { status: 6 }]);
+      await act({ JobID: String(jobIds[0]), JobAction: '1' });
+      await act({ LaunchID: String(launchId), LaunchAction: '1' });
     });
   });
 

@@ -3,7 +3,8 @@ import { anotherInstanceOf, buildTestApp, createTestDatabase, databaseKind, onPo
 import { logins, standardSeed } from '../fixtures/standard-seed.ts';
 import { launchTransition } from '../../src/tasks/launch-machine.ts';
 import { cascadeToJob, jobTransition, type JobState } from '../../src/tasks/job-machine.ts';
-import { jobForm, jobRow, launchForm, launchRow, makeLaunch, postForm, rootPoints, setRootPoints } from './actions-support.ts';
+import { jobForm, launchForm, postForm } from './actions-support.ts';
+import { jobRow, launchRow, makeLaunch, rootPoints, setRootPoints } from '../factories.ts';
 
 /**
  * Concurrent actions must give the result of some serial order (docs/API.md#concurrent-actions). The proof used

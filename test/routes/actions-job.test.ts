@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { databaseKind, useSeededApp } from '../helper.ts';
 import { logins } from '../fixtures/standard-seed.ts';
-import { auditRows, jobForm, jobRow, makeLaunch, postForm, rootPoints, setRootPoints } from './actions-support.ts';
+import { jobForm, postForm } from './actions-support.ts';
+import { auditRows, jobRow, makeLaunch, rootPoints, setRootPoints } from '../factories.ts';
 
 /**
  * The job forms of the original document (查詢/刪除/終止/暫停/解除暫停寄送, 重新啟動), posted as multipart

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { databaseKind, useSeededApp } from '../helper.ts';
 import { logins } from '../fixtures/standard-seed.ts';
-import { auditRows, jobRow, launchForm, launchRow, makeLaunch, postForm } from './actions-support.ts';
+import { launchForm, postForm } from './actions-support.ts';
+import { auditRows, jobRow, launchRow, makeLaunch } from '../factories.ts';
 
 /**
  * The launch forms of the original document (查詢/刪除/終止/暫停/解除暫停/變更任務截止時間), posted as

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { databaseKind, pageUrl, useSeededApp } from '../helper.ts';
+import { makeLaunch } from '../factories.ts';
 import { logins } from '../fixtures/standard-seed.ts';
 import { parseResponse } from '../xml.ts';
 
@@ -57,8 +58,10 @@ describe(`ownership down the account tree (${databaseKind})`, () => {
   });
 
   it('hides deleted launches and their jobs', async () => {
-    await t.db.query(`UPDATE launch SET deleted_at = now() WHERE launch_id = 5003`);
-    expect((await ask('root', 'LaunchID', '5003')).code).toBe('111');
-    expect((await ask('root', 'JobID', '9004')).code).toBe('110');
+    const { launchId, jobIds } = await makeLaunch(t.db, { status: 0, owner: 'acme' }, [{ status: 0 }]);
+    expect((await ask('root', 'LaunchID', String(launchId))).code).toBe('0');
+    await t.db.query(`UPDATE launch SET deleted_at = now() WHERE launch_id = $1`, [launchId]);
+    expect((await ask('root', 'LaunchID', String(launchId))).code).toBe('111');
+    expect((await ask('root', 'JobID', String(jobIds[0]))).code).toBe('110');
   });
 });

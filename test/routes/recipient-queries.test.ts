@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, databaseKind, pageUrl, seedWith, type TestApp } from '../helper.ts';
 import { logins, standardSeed } from '../fixtures/standard-seed.ts';
-import { jobRow, parseXml } from '../routes/actions-support.ts';
+import { parseXml } from '../routes/actions-support.ts';
+import { jobRow } from '../factories.ts';
 
 /**
  * Recipient lookups through the page (docs/API.md#recipient-lookups): EmailAddress (case-insensitive), SMSNumber

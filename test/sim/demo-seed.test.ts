@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_SEED_FILE } from '../../src/cli/serve-command.ts';
+import { demoBanner, recurringLaunchUrls } from '../../src/cli/demo-banner.ts';
 import { parseSeed } from '../../src/cli/seed-file.ts';
 import { Simulator } from '../../src/sim/simulator.ts';
 import { buildTestApp, databaseKind, pageUrl, seedWith, type TestApp } from '../helper.ts';
+import { parseResponse } from '../xml.ts';
 
 const demo = JSON.parse(readFileSync(DEMO_SEED_FILE, 'utf8'));
 
@@ -49,7 +51,10 @@ describe(`the demo living under the simulator (${databaseKind})`, { timeout: 120
     for (let step = 0; step < 12; step++) await sim.runOnce(new Date(t0 + step * 1000));
     const later = (await t.app.inject({ method: 'GET', url: pageUrl({ ManagerLoginName: 'acme-mkt', ManagerPassword: 'mkt-pass', LaunchID: '5001' }) })).body;
     expect(later).not.toBe(first);
-    expect(later).toContain('<StatusText>啟動完畢</StatusText>');
+    // Its first run is over (both jobs finished) and it waits for the next one.
+    const launch = parseResponse(later).LAUNCH!;
+    expect([launch.STATUS, launch.LAUNCHCOUNT]).toEqual(['1', '1']);
+    expect(launch.JOB!.map((job) => [job.JobID, job.STATUS])).toEqual([['9001', '0'], ['9002', '0']]);
     const globex = await t.db.prisma.job.findUniqueOrThrow({ where: { jobId: 9102 } });
     expect(globex.errorCode).toBe(201);
     expect((await t.db.prisma.account.findUniqueOrThrow({ where: { userId: 2001 } })).points).toBeLessThan(30);
@@ -58,5 +63,54 @@ describe(`the demo living under the simulator (${databaseKind})`, { timeout: 120
     // The recurring launches ran again: new jobs with LAUNCHCOUNT counted.
     expect((await t.db.prisma.launch.findUniqueOrThrow({ where: { launchId: 5003 } })).launchCount).toBe(4);
     expect(await t.db.prisma.job.count({ where: { launchId: 5003 } })).toBe(2);
+  });
+});
+
+describe(`the printed demo launch keeps living (${databaseKind})`, { timeout: 180_000 }, () => {
+  let t: TestApp;
+  const seed = parseSeed(demo, 'Asia/Taipei');
+  beforeAll(async () => {
+    t = await buildTestApp();
+    await seedWith(t.db, demo);
+  });
+  afterAll(async () => t?.close());
+
+  it('prints every recurring launch, the first one first', () => {
+    const urls = recurringLaunchUrls(seed, 'http://127.0.0.1:8080');
+    expect(urls.map((url) => url.launchId)).toEqual(seed.launches.filter((launch) => launch.recurSeconds).map((launch) => launch.launchId));
+    expect(urls[0]).toMatchObject({ launchId: 5001, url: 'http://127.0.0.1:8080/WebAPI/TaskManager.aspx?ManagerLoginName=acme-mkt&ManagerPassword=mkt-pass&LaunchID=5001' });
+    const banner = demoBanner(seed, 'http://127.0.0.1:8080');
+    for (const { url } of urls) expect(banner).toContain(url);
+    expect(banner.indexOf(urls[0]!.url)).toBeLessThan(banner.indexOf('ReturnType=CSV'));
+  });
+
+  it('answers differently run after run, past every date in the demo, without running out of points', async () => {
+    const [printed] = recurringLaunchUrls(seed, '');
+    const recurSeconds = printed!.recurSeconds;
+    const sim = new Simulator(t.db, { stepMs: 1000 });
+    // Years after the demo's dates: a launch that expired would have stopped recurring by then.
+    const start = Date.parse('2031-06-01T00:00:00Z');
+    let previous = '';
+    let unchangedSince = 0;
+    let longestUnchanged = 0;
+    for (let second = 0; second <= 6 * (recurSeconds + 15); second++) {
+      await sim.runOnce(new Date(start + second * 1000));
+      const body = (await t.app.inject({ method: 'GET', url: printed!.url })).body;
+      expect(parseResponse(body).ErrorCode).toBe('0');
+      if (body !== previous) unchangedSince = second;
+      longestUnchanged = Math.max(longestUnchanged, second - unchangedSince);
+      previous = body;
+    }
+    const launch = parseResponse(previous).LAUNCH!;
+    expect(Number(launch.LAUNCHCOUNT)).toBeGreaterThanOrEqual(5);
+    // Never quiet for longer than the wait between two runs (and a step either side).
+    expect(longestUnchanged).toBeLessThanOrEqual(recurSeconds + 2);
+    // No job of the printed launch stopped for want of points.
+    expect(launch.JOB!.every((job) => job.ERRORCODE === '0')).toBe(true);
+    for (const { launchId } of recurringLaunchUrls(seed, '')) {
+      expect((await t.db.prisma.launch.findUniqueOrThrow({ where: { launchId } })).launchCount).toBeGreaterThan(
+        seed.launches.find((l) => l.launchId === launchId)!.launchCount,
+      );
+    }
   });
 });
