@@ -5,9 +5,13 @@ import { listAudit } from '../../src/store/audit.ts';
 import { setSandboxRule } from '../../src/store/sandbox.ts';
 import { parseSandboxRule } from '../../src/tasks/sandbox-rule.ts';
 import { ConsoleClient } from './console-client.ts';
+import { launchRow, makeLaunch } from '../factories.ts';
 import { parseResponse } from '../xml.ts';
 
-/** The manager's pages: the tree's launches and nothing else, a launch, its actions and lookups. */
+/**
+ * The manager's pages: the tree's launches and nothing else, a launch, its actions and lookups.
+ * Actions that leave a record changed act on records of their own (test/factories.ts).
+ */
 describe(`console launches (${databaseKind})`, () => {
   const t = useSeededApp();
   let mkt: ConsoleClient;
@@ -47,10 +51,11 @@ describe(`console launches (${databaseKind})`, () => {
     const page = await mkt.get('/console/');
     const refresh = /hx-get="(\/console\/launch-rows[^"]*)"/.exec(page.body)![1]!.replaceAll('&amp;', '&');
     expect((await mkt.get(refresh, { 'hx-request': 'true' })).statusCode).toBe(204);
-    await t.db.exec('UPDATE launch SET launch_count = launch_count + 1 WHERE launch_id = 5002');
+    const { launchId } = await makeLaunch(t.db, { status: 1 });
     const changed = await mkt.get(refresh, { 'hx-request': 'true' });
     expect(changed.statusCode).toBe(200);
     expect(changed.body).toMatch(/^<tbody id="launch-rows"/);
+    expect(launchIds(changed.body)[0]).toBe(launchId);
   });
 
   it('shows a launch: jobs with progress, cost, recipients by status, a report link named for the job, and the query a client sends', async () => {
@@ -107,10 +112,11 @@ describe(`console launches (${databaseKind})`, () => {
   });
 
   it('changes the expiry from the date-time picker, in the server time zone', async () => {
-    const res = await mkt.htmx('/console/launches/5001/actions', { LaunchAction: '5', ExpireTime: '2031-03-01T12:34' });
-    expect(res.body).toContain('Change expiry of launch 5001 to 2031-03-01 12:34:00 <span class="result ok">ErrorCode 0</span>');
-    expect((await api({ LaunchID: '5001' })).LAUNCH!.ExpireTime).toBe('2031-03-01 12:34:00');
-    const refused = await mkt.htmx('/console/launches/5001/actions', { LaunchAction: '5', ExpireTime: '2001-01-01T00:00:00' });
+    const { launchId } = await makeLaunch(t.db, { status: 1 });
+    const res = await mkt.htmx(`/console/launches/${launchId}/actions`, { LaunchAction: '5', ExpireTime: '2031-03-01T12:34' });
+    expect(res.body).toContain(`Change expiry of launch ${launchId} to 2031-03-01 12:34:00 <span class="result ok">ErrorCode 0</span>`);
+    expect((await api({ LaunchID: String(launchId) })).LAUNCH!.ExpireTime).toBe('2031-03-01 12:34:00');
+    const refused = await mkt.htmx(`/console/launches/${launchId}/actions`, { LaunchAction: '5', ExpireTime: '2001-01-01T00:00:00' });
     expect(refused.body).toContain('ErrorCode 114: Invalid expire time');
   });
 
@@ -135,13 +141,19 @@ describe(`console launches (${databaseKind})`, () => {
   });
 
   it('refreshes the launch only when it changed, and says when it is gone', async () => {
-    const page = await mkt.get('/console/launches/5002');
-    const live = /hx-get="(\/console\/launches\/5002\/live\?v=[^"]+)"/.exec(page.body)![1]!;
+    const { launchId, jobIds } = await makeLaunch(t.db, { status: 3, owner: 'acme-mkt-tw' }, [{ status: 4 }]);
+    const page = await mkt.get(`/console/launches/${launchId}`);
+    const live = new RegExp(`hx-get="(/console/launches/${launchId}/live\\?v=[^"]+)"`).exec(page.body)![1]!;
     expect((await mkt.get(live, { 'hx-request': 'true' })).statusCode).toBe(204);
-    await t.db.exec('UPDATE job SET status = 5 WHERE job_id = 9003');
+    // The simulator, or another client, moves the job on.
+    await t.db.query('UPDATE job SET status = 5 WHERE job_id = $1', [jobIds[0]]);
     const changed = await mkt.get(live, { 'hx-request': 'true' });
     expect(changed.statusCode).toBe(200);
     expect(changed.body).toContain('title="5 處理名單 processing the list"');
+    await mkt.htmx(`/console/launches/${launchId}/actions`, { LaunchAction: '1' });
+    expect((await launchRow(t.db, launchId)).deleted_at).not.toBeNull();
+    const gone = await mkt.get(live, { 'hx-request': 'true' });
+    expect(gone.body).toContain(`Launch ${launchId} is no longer there (ErrorCode 111`);
   });
 
   it('finds recipients by email, phone or ExternRefNum, with the answer and the request', async () => {
