@@ -28,8 +28,6 @@ export interface Database {
   ping(): Promise<void>;
   /** The pg pool, when on PostgreSQL (metrics, hot-path queries). */
   readonly pool: pg.Pool | undefined;
-  /** Whether the hot path may prepare its read by name on a connection (OpenOptions.namedStatements). */
-  readonly namedStatements: boolean;
   close(): Promise<void>;
 }
 
@@ -44,19 +42,13 @@ export interface OpenOptions {
   /** An existing PGlite (tests load a migrated snapshot into one). */
   pglite?: PGlite | undefined;
   poolSize?: number | undefined;
-  /**
-   * Prepare the hot path's read by name on each PostgreSQL connection (OMIS_NAMED_STATEMENTS). Off
-   * by default: behind a pooler in transaction mode the next statement runs on another server
-   * connection, where that name is missing or already taken (9999 for the request).
-   */
-  namedStatements?: boolean | undefined;
   /** Longest wait for a PostgreSQL connection (default CONNECT_TIMEOUT_MS). */
   connectTimeoutMs?: number | undefined;
 }
 
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   if (options.databaseUrl) {
-    return openPostgres(options.databaseUrl, options.poolSize ?? 10, options.namedStatements ?? false, options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS);
+    return openPostgres(options.databaseUrl, options.poolSize ?? 10, options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS);
   }
   return openPglite(options.pglite ?? (await createPglite(options.dataDir ?? './.omis')));
 }
@@ -70,7 +62,7 @@ export async function createPglite(dataDir: string): Promise<PGlite> {
 /** Longest wait for a PostgreSQL connection (new, or free in the pool) before answering 9999. */
 export const CONNECT_TIMEOUT_MS = 800;
 
-function openPostgres(url: string, poolSize: number, namedStatements: boolean, connectTimeoutMs: number): Database {
+function openPostgres(url: string, poolSize: number, connectTimeoutMs: number): Database {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
@@ -90,7 +82,6 @@ function openPostgres(url: string, poolSize: number, namedStatements: boolean, c
     kind: 'postgres',
     prisma,
     pool,
-    namedStatements,
     async exec(sql) {
       await pool.query(sql);
     },
@@ -154,7 +145,6 @@ function openPglite(db: PGlite): Database {
     kind: 'pglite',
     prisma,
     pool: undefined,
-    namedStatements: false,
     exec: conn.exec,
     query: conn.query,
     ping: async () => {
