@@ -22,8 +22,11 @@ export interface Database {
   query<Row>(sql: string, params?: unknown[]): Promise<Row[]>;
   /** Runs `work` on one dedicated connection (advisory locks are per connection). */
   withConnection<T>(work: (conn: SqlConnection) => Promise<T>): Promise<T>;
-  /** Runs `work` in one transaction on one connection: committed when it resolves, rolled back when it throws. */
-  transaction<T>(work: (tx: SqlConnection) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` in one transaction on one connection: committed when it resolves, rolled back when
+   * it throws. `committing` is called as the COMMIT is sent (not when it has finished).
+   */
+  transaction<T>(work: (tx: SqlConnection) => Promise<T>, options?: { committing?: () => void }): Promise<T>;
   /** One round trip that proves the database answers (health checks, waiting for it at start-up). */
   ping(): Promise<void>;
   /** The pg pool, when on PostgreSQL (metrics, hot-path queries). */
@@ -104,7 +107,7 @@ function openPostgres(url: string, poolSize: number, connectTimeoutMs: number): 
         client.release();
       }
     },
-    async transaction(work) {
+    async transaction(work, options) {
       const client = await pool.connect();
       let broken: unknown;
       try {
@@ -115,7 +118,9 @@ function openPostgres(url: string, poolSize: number, connectTimeoutMs: number): 
           },
           query: async <Row>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as Row[],
         });
-        await client.query('COMMIT');
+        const commit = client.query('COMMIT');
+        options?.committing?.();
+        await commit;
         return result;
       } catch (error) {
         // A connection that cannot even roll back is not given back to the pool.
@@ -151,15 +156,18 @@ function openPglite(db: PGlite): Database {
       await db.query('SELECT 1');
     },
     withConnection: (work) => work(conn),
-    transaction: (work) =>
-      db.transaction((tx) =>
-        work({
+    transaction: (work, options) =>
+      db.transaction(async (tx) => {
+        const result = await work({
           exec: async (sql) => {
             await tx.exec(sql);
           },
           query: async <Row>(sql: string, params: unknown[] = []) => (await tx.query(sql, params)).rows as Row[],
-        }),
-      ),
+        });
+        // PGlite commits as this callback resolves, and runs nothing else in between.
+        options?.committing?.();
+        return result;
+      }),
     async close() {
       await prisma.$disconnect();
       if (!db.closed) await db.close();

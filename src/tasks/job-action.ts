@@ -29,7 +29,7 @@ export interface ActionContext extends Actor {
  * matches nothing, which rolls the action back).
  */
 export function executeJobAction(ac: ActionContext, intent: Extract<Intent, { kind: 'job-action' }>, found: AnsweredRecord): Promise<Answer> {
-  return ac.queue.run(found.launch.launch_id, () =>
+  return ac.queue.run(found.launch.launch_id, (turn) =>
     ac.db.transaction(async (tx) => {
       const locked = await lockJob(tx, found.job!.job_id);
       if (!locked || locked.launch.launch_id !== found.launch.launch_id) throw new ApiError(ErrorCodes.NO_JOB);
@@ -57,7 +57,7 @@ export function executeJobAction(ac: ActionContext, intent: Extract<Intent, { ki
         withState(error, before),
       );
       return answer;
-    }),
+    }, { committing: turn.end }),
   );
 }
 

@@ -18,7 +18,7 @@ import { RefusedAction, withState } from './refused-action.ts';
  * with the record as it now stands. A deleted launch answers once more with its final state; later requests get 111.
  */
 export function executeLaunchAction(ac: ActionContext, intent: Extract<Intent, { kind: 'launch-action' }>, found: AnsweredRecord): Promise<Answer> {
-  return ac.queue.run(found.launch.launch_id, () =>
+  return ac.queue.run(found.launch.launch_id, (turn) =>
     ac.db.transaction(async (tx) => {
       const launch = await lockLaunch(tx, found.launch.launch_id);
       if (!launch) throw new ApiError(ErrorCodes.NO_LAUNCH);
@@ -61,6 +61,6 @@ export function executeLaunchAction(ac: ActionContext, intent: Extract<Intent, {
         withState(error, before),
       );
       return answer;
-    }),
+    }, { committing: turn.end }),
   );
 }
