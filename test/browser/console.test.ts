@@ -208,4 +208,26 @@ describe.skipIf(!hasBrowser)(`the console in headless Chromium (${databaseKind})
       await plain.close();
     }
   });
+
+  it('shows ReturnType CSV from the forms in the browser, never saved as a file named TaskManager.aspx', async () => {
+    const plain = await browser.newContext({ javaScriptEnabled: false });
+    try {
+      const forms = await plain.newPage();
+      const downloads: string[] = [];
+      forms.on('download', (download) => downloads.push(download.suggestedFilename()));
+      await forms.goto(`${base}/WebAPI/forms`);
+      const form = forms.locator('form#launch-query');
+      await form.getByLabel('ManagerLoginName').fill(logins.mkt.ManagerLoginName);
+      await form.getByLabel('ManagerPassword').fill(logins.mkt.ManagerPassword);
+      await form.getByLabel('任務編號 LaunchID').fill('5001');
+      await form.getByLabel('ReturnType').selectOption('CSV');
+      // A download instead of a page aborts this navigation (net::ERR_ABORTED).
+      const [csv] = await Promise.all([forms.waitForNavigation(), form.getByRole('button', { name: '查詢任務' }).click()]);
+      expect(csv!.headers()['content-disposition']).toBeUndefined();
+      expect(await forms.locator('body').innerText()).toMatch(/^ErrorCode,ErrorMSG,RecordType/);
+      expect(downloads).toEqual([]);
+    } finally {
+      await plain.close();
+    }
+  });
 });
