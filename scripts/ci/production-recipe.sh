@@ -7,7 +7,9 @@
 #   - it holds no build tools (Prisma CLI, TypeScript, test tools) and prints its size;
 #   - `omis serve --demo` on the embedded database answers the Dockerfile's HEALTHCHECK command and
 #     an authenticated page request, and stops cleanly on SIGTERM;
-#   - `omis migrate`, `omis seed` and `omis account add` work on a throwaway PostgreSQL database.
+#   - `omis migrate`, `omis account add` (the first account, on the empty database) and `omis seed`
+#     work on a throwaway PostgreSQL database;
+#   - a plain `npm ci --omit=dev` (optional peers kept) installs and loads.
 # It also checks that .dockerignore lets in exactly what the Dockerfile copies. It fails loudly and
 # removes everything it made (temporary directory, server, database) however it ends.
 # Usage: scripts/ci/production-recipe.sh   (PostgreSQL at 127.0.0.1:5432, user postgres, trust)
@@ -315,11 +317,31 @@ applied=$("${PSQL[@]}" -d "$database" -Atc 'SELECT count(*) FROM "_prisma_migrat
 second=$(run_runtime "${pg[@]}" migrate)
 [[ $second == *": 0 applied, $migrations already applied"* ]] ||
   fail "a second omis migrate did not find every migration applied: $second"
-run_runtime "${pg[@]}" seed demo/demo-seed.json
+# The documented first step on an empty database: the first manager account.
+accounts=$("${PSQL[@]}" -d "$database" -Atc "SELECT count(*) FROM account")
+[ "$accounts" -eq 0 ] || fail "a freshly migrated database holds $accounts accounts, expected none (no default account)"
 run_runtime "${pg[@]}" account add --login recipe-admin --password 'recipe-pass-1' \
   --user-id 990001 --customer-id RECIPE --licence TaskManager
+run_runtime "${pg[@]}" seed demo/demo-seed.json
 accounts=$("${PSQL[@]}" -d "$database" -Atc "SELECT count(*) FROM account WHERE login_key IN ('recipe-admin', 'acme-mkt')")
-[ "$accounts" -eq 2 ] || fail "expected the seeded and the added account in the database, found $accounts"
-say "omis migrate (twice), seed and account add work on PostgreSQL"
+[ "$accounts" -eq 2 ] || fail "expected the added and the seeded account in the database, found $accounts"
+say "omis migrate (twice), the first account on an empty database, and seed work on PostgreSQL"
+
+# --- A plain `npm ci --omit=dev` works too (optional peers kept: larger, but nothing fails). ----------
+plain="$work/plain-omit-dev"
+mkdir -p "$plain/scripts"
+cp "$context/package.json" "$context/package-lock.json" "$plain/"
+cp "$context/scripts/postinstall.mjs" "$plain/scripts/"
+plain_log="$work/plain-omit-dev.log"
+(cd "$plain" && npm ci --omit=dev --no-audit --no-fund) >"$plain_log" 2>&1 || {
+  cat "$plain_log" >&2
+  fail "npm ci --omit=dev failed"
+}
+grep -q 'production install, nothing to build here' "$plain_log" || {
+  cat "$plain_log" >&2
+  fail "npm ci --omit=dev: the postinstall did not recognise a production install"
+}
+(cd "$plain" && node -e 'require("argon2"); require("@electric-sql/pglite"); require("fastify")') || fail "npm ci --omit=dev: the runtime's dependencies do not load"
+say "plain npm ci --omit=dev works ($(du -sm "$plain/node_modules" | cut -f1) MB of node_modules)"
 
 say "production recipe OK: runtime node_modules ${modules_mb} MB, total ${total_mb} MB"

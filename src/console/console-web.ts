@@ -15,6 +15,8 @@ declare module 'fastify' {
     account?: SignedInAccount;
     /** An action's answer, shown once on the page a browser without script is sent back to. */
     flash?: PanelData;
+    /** A sandbox rule that was not set: the form as filled in, and why, shown once. */
+    sandboxRefusal?: { values: Record<string, string>; error: string };
   }
   interface FastifyContextConfig {
     /** The route is for visitors who are not signed in (sign-in page). */

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SignedInAccount } from '../auth/signed-in.ts';
 import { listJournal } from '../store/journal.ts';
 import { treeAccounts } from '../store/console-launches.ts';
@@ -58,9 +58,20 @@ export default async function developerRoutes(app: FastifyInstance) {
   }
 
   app.get('/sandbox', async (request, reply) => {
+    const refused = request.session.sandboxRefusal;
+    if (refused) {
+      request.session.sandboxRefusal = undefined;
+      return showSandbox(request, reply, refused);
+    }
     const set = fieldsOf(request).text('set');
     return showSandbox(request, reply, set ? { done: `Sandbox rule set for ${set.slice(0, 200)}: see the table below.` } : {});
   });
+
+  /** Post, redirect, get for a refused rule too: the form comes back filled in, with the reason, and Back never asks to resubmit. */
+  function refuseRule(request: FastifyRequest, reply: FastifyReply, values: Record<string, string>, error: string) {
+    request.session.sandboxRefusal = { values, error };
+    return reply.redirect(`${CONSOLE_PATH}/sandbox`, 303);
+  }
 
   /** The account a form names, when it is in the manager's tree. */
   async function treeAccount(request: FastifyRequest) {
@@ -72,7 +83,7 @@ export default async function developerRoutes(app: FastifyInstance) {
     const fields = fieldsOf(request);
     const values = Object.fromEntries(['account', 'latencyMs', 'errorCode', 'requests', 'seconds'].map((name) => [name, fields.text(name) ?? '']));
     const target = await treeAccount(request);
-    if (!target) return showSandbox(request, reply, { values, error: 'Choose an account of your tree.' }, 400);
+    if (!target) return refuseRule(request, reply, values, 'Choose an account of your tree.');
     try {
       const rule = parseSandboxRule(values);
       await setSandboxRule(db, target.user_id, rule, account(request).login);
@@ -80,7 +91,7 @@ export default async function developerRoutes(app: FastifyInstance) {
       // Post, redirect, get: Reload never sets the rule again.
       return reply.redirect(`${CONSOLE_PATH}/sandbox?set=${encodeURIComponent(target.login)}`, 303);
     } catch (error) {
-      if (error instanceof SandboxRuleError) return showSandbox(request, reply, { values, error: `The rule was not set: ${error.message}.` }, 400);
+      if (error instanceof SandboxRuleError) return refuseRule(request, reply, values, `The rule was not set: ${error.message}.`);
       throw error;
     }
   });

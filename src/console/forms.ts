@@ -1,7 +1,7 @@
 import { Field } from '../request/fields.ts';
 
 /**
- * The original document's HTML forms (TaskManager-api-document.txt, "使用 HTML Code 範例"), one per
+ * The original document's HTML forms (its section "使用 HTML Code 範例"), one per
  * launch and job action: method post, multipart/form-data, action TaskManager.aspx, the exact field
  * names, the action number in a hidden field and the submit button's caption as printed there.
  */

@@ -77,6 +77,16 @@ describe.skipIf(!hasBrowser)(`the console in headless Chromium (${databaseKind})
     expect(session).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/console' });
   });
 
+  it('goes Back past the refused and the accepted sign-in without asking to resubmit a form', async () => {
+    // The history holds no answer to a POST (a refused sign-in redirects too): Back reloads the
+    // sign-in page, which sends a signed-in manager on to the launches. Were it the refusal itself,
+    // Chromium would stop at "Confirm Form Resubmission" (net::ERR_CACHE_MISS) and goBack throw.
+    const back = await page.goBack();
+    expect(back?.ok()).toBe(true);
+    expect(new URL(page.url()).pathname).toBe('/console/');
+    await page.getByRole('heading', { name: /Launches/ }).waitFor();
+  });
+
   it('opens a launch, pauses and unpauses it, and shows the new state without a reload', async () => {
     await page.getByRole('link', { name: '5001', exact: true }).click();
     await page.getByRole('heading', { name: /Launch 5001/ }).waitFor();
@@ -190,6 +200,32 @@ describe.skipIf(!hasBrowser)(`the console in headless Chromium (${databaseKind})
       const [response] = await Promise.all([forms.waitForNavigation(), form.getByRole('button', { name: '查詢任務' }).click()]);
       expect(response!.request().method()).toBe('POST');
       expect(parseResponse(await response!.text()).LAUNCH!.LaunchName).toBe('Newsletter');
+      // Back returns to the forms (a GET), not to an answer that would have to be posted again.
+      const back = await forms.goBack();
+      expect(back?.ok()).toBe(true);
+      expect(new URL(forms.url()).pathname).toBe('/WebAPI/forms');
+    } finally {
+      await plain.close();
+    }
+  });
+
+  it('shows ReturnType CSV from the forms in the browser, never saved as a file named TaskManager.aspx', async () => {
+    const plain = await browser.newContext({ javaScriptEnabled: false });
+    try {
+      const forms = await plain.newPage();
+      const downloads: string[] = [];
+      forms.on('download', (download) => downloads.push(download.suggestedFilename()));
+      await forms.goto(`${base}/WebAPI/forms`);
+      const form = forms.locator('form#launch-query');
+      await form.getByLabel('ManagerLoginName').fill(logins.mkt.ManagerLoginName);
+      await form.getByLabel('ManagerPassword').fill(logins.mkt.ManagerPassword);
+      await form.getByLabel('任務編號 LaunchID').fill('5001');
+      await form.getByLabel('ReturnType').selectOption('CSV');
+      // A download instead of a page aborts this navigation (net::ERR_ABORTED).
+      const [csv] = await Promise.all([forms.waitForNavigation(), form.getByRole('button', { name: '查詢任務' }).click()]);
+      expect(csv!.headers()['content-disposition']).toBeUndefined();
+      expect(await forms.locator('body').innerText()).toMatch(/^ErrorCode,ErrorMSG,RecordType/);
+      expect(downloads).toEqual([]);
     } finally {
       await plain.close();
     }

@@ -4,7 +4,7 @@ import { get, jobStates, multipartForm, urlencodedForm, xmlAnswer, type CompatCa
 import type { CompatRequest, Fields } from './compat-request.ts';
 
 /**
- * The original document's URL examples and HTML forms (TaskManager-api-document.txt, 程式範例說明),
+ * The original document's URL examples and HTML forms (its section 程式範例說明),
  * sent as written there, with its placeholders filled from the standard seed:
  *
  *   API 帳號 / API 密碼  → acme-mkt / mkt-pass (acme, the root, for the points module's restart)

@@ -50,6 +50,11 @@ export class ConsoleClient {
     return this.post(url, fields, { csrf: false, headers: { 'hx-request': 'true', 'x-csrf-token': this.token } });
   }
 
+  /** Where a redirect leads, as a browser follows it (GET); any other answer as it is. */
+  async follow(res: LightMyRequestResponse) {
+    return res.statusCode === 303 && res.headers.location ? this.get(String(res.headers.location)) : res;
+  }
+
   async signIn(login: { ManagerLoginName: string; ManagerPassword: string }) {
     await this.get('/console/sign-in');
     return this.post('/console/sign-in', login);

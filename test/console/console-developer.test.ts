@@ -94,11 +94,16 @@ describe(`console journal and sandbox (${databaseKind})`, () => {
   it('refuses a rule for an account outside the tree, or one that does nothing or never ends', async () => {
     await mkt.get('/console/sandbox');
     const foreign = await mkt.post('/console/sandbox', { account: '2001', errorCode: '9999', requests: '1' });
-    expect(foreign.statusCode).toBe(400);
-    expect(foreign.body).toContain('Choose an account of your tree.');
-    const endless = await mkt.post('/console/sandbox', { account: '1002', errorCode: '9999' });
-    expect(endless.statusCode).toBe(400);
-    expect(endless.body).toContain('give a number of requests or of seconds');
+    // Post, redirect, get, refusals too: Back never asks to resubmit the form.
+    expect([foreign.statusCode, foreign.headers.location]).toEqual([303, '/console/sandbox']);
+    expect((await mkt.follow(foreign)).body).toContain('Choose an account of your tree.');
+    const endless = await mkt.post('/console/sandbox', { account: '1002', errorCode: '9999', latencyMs: '250' });
+    const shown = await mkt.follow(endless);
+    expect(shown.body).toContain('give a number of requests or of seconds');
+    // The form comes back as it was filled in, and the reason is shown once.
+    expect(shown.body).toMatch(/name="latencyMs"[^>]*value="250"/);
+    expect((await mkt.get('/console/sandbox')).body).not.toContain('give a number of requests or of seconds');
+    expect(await listSandboxRules(t.db)).toEqual([]);
     // A foreign account cannot be cleared either.
     await t.db.exec("INSERT INTO sandbox_rule (account_id, latency_ms, error_code, remaining, set_by) VALUES (2001, 0, 9999, 1, 'test')");
     await mkt.post('/console/sandbox/clear', { account: '2001' });

@@ -54,21 +54,42 @@ describe(`console sessions (${databaseKind})`, () => {
   it("refuses a wrong password with the page's message, and the API's lockout holds for both", async () => {
     const client = new ConsoleClient(t.app);
     const wrong = await client.signIn({ ManagerLoginName: 'acme-mkt-tw', ManagerPassword: 'wrong' });
-    expect(wrong.statusCode).toBe(200);
-    expect(wrong.body).toContain('role="alert">Invalid ManagerLoginName or ManagerPassword</div>');
+    // Post, redirect, get: no answer to a POST in the browser's history, so Back never asks to resubmit.
+    expect([wrong.statusCode, wrong.headers.location]).toEqual([303, '/console/sign-in']);
     expect(wrong.cookies.find((cookie) => cookie.name === 'omis_console')).toBeUndefined();
+    const shown = await client.follow(wrong);
+    expect(shown.statusCode).toBe(200);
+    expect(shown.body).toContain('role="alert">Invalid ManagerLoginName or ManagerPassword</div>');
+    expect(shown.body).toContain('value="acme-mkt-tw"');
+    // Shown once: a reload is a plain sign-in page.
+    expect((await client.get('/console/sign-in')).body).not.toContain('role="alert"');
     // Two more failures, one through the API: the login is locked for the console and the API alike.
     await t.app.inject({ method: 'GET', url: pageUrl({ ManagerLoginName: 'acme-mkt-tw', ManagerPassword: 'wrong', LaunchID: '5002' }) });
-    await client.post('/console/sign-in', { ManagerLoginName: 'acme-mkt-tw', ManagerPassword: 'wrong' });
-    const locked = await client.post('/console/sign-in', logins.tw);
+    await client.follow(await client.post('/console/sign-in', { ManagerLoginName: 'acme-mkt-tw', ManagerPassword: 'wrong' }));
+    const locked = await client.follow(await client.post('/console/sign-in', logins.tw));
     expect(locked.body).toContain('Too many failed logins, try again later');
     const api = parseResponse((await t.app.inject({ method: 'GET', url: pageUrl({ ...logins.tw, LaunchID: '5002' }) })).body);
     expect(api.ErrorCode).toBe('101');
     await t.db.exec('DELETE FROM login_failure');
   });
 
+  it('shows only a refusal it signed itself, and keeps where to go after signing in', async () => {
+    const client = new ConsoleClient(t.app);
+    await client.get('/console/sign-in?next=%2Fconsole%2Flaunches%2F5001');
+    const wrong = await client.post('/console/sign-in', { ManagerLoginName: 'acme-mkt', ManagerPassword: 'wrong', next: '/console/launches/5001' });
+    expect(wrong.headers.location).toBe('/console/sign-in?next=%2Fconsole%2Flaunches%2F5001');
+    const again = await client.follow(wrong);
+    expect(again.body).toContain('name="next" value="/console/launches/5001"');
+    const forged = Buffer.from(JSON.stringify({ error: 'Call 555-0100 to unlock' })).toString('base64url');
+    const res = await t.app.inject({ method: 'GET', url: '/console/sign-in', headers: { cookie: `omis_sign_in=${forged}.c2lnbmF0dXJl` } });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).not.toContain('555-0100');
+    await t.db.exec('DELETE FROM login_failure');
+  });
+
   it('refuses an account without the TaskManager licence, as the page does (1000)', async () => {
-    const res = await new ConsoleClient(t.app).signIn(logins.noLicence);
+    const client = new ConsoleClient(t.app);
+    const res = await client.follow(await client.signIn(logins.noLicence));
     expect(res.body).toContain('No Licence at Page');
   });
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, databaseKind, onPostgres, pageUrl, type TestDatabase } from '../helper.ts';
 import { parseResponse } from '../xml.ts';
-import { listeningBase, runCli, spawnServer, type ServerProcess } from './server-process.ts';
+import { listeningBase, runCli, spawnCommand, spawnServer, type ServerProcess } from './server-process.ts';
 
 /** A line of a JavaScript stack trace. */
 const STACK_LINE = /^\s+at .+[:(]/m;
@@ -71,7 +71,7 @@ describe.skipIf(onPostgres)('commands beside a server on the embedded database',
   let newbie = { ManagerLoginName: 'newbie', ManagerPassword: 'newbie-pass' };
   const root = { ManagerLoginName: 'share-root', ManagerPassword: 'root-pass' };
 
-  it('seed, account and audit work through the running server; both see each other at once; all of it survives a restart', async () => {
+  it('every command works through the running server (seed, account, points, audit, sandbox, requests --follow, simulate, migrate, passwd, unlock); both see each other at once; all of it survives a restart', async () => {
     let base = await startServer();
 
     expect(await cli('seed', seedFile)).toMatch(/^seeded embedded database in .* \(through omis serve \(pid \d+\)\): 2 accounts, 1 launches/);
@@ -94,6 +94,32 @@ describe.skipIf(onPostgres)('commands beside a server on the embedded database',
     expect(audit.map((entry) => [entry.action, entry.error_code])).toEqual([
       ['job.restart', 0],
       ['job.restart', 116],
+    ]);
+
+    // The sandbox: a rule set by the command line shapes the server's next answer to that account only.
+    const mkt = { ManagerLoginName: 'share-mkt', ManagerPassword: 'mkt-pass' };
+    expect(await cli('sandbox', 'set', 'share-mkt', '--error-code', '9999', '--requests', '1')).toBe('sandbox rule set for share-mkt: ErrorCode 9999');
+    expect((await ask(base, { ...root, LaunchID: '7101' })).ErrorCode).toBe('0');
+    expect((await ask(base, { ...mkt, LaunchID: '7101' })).ErrorCode).toBe('9999');
+    expect((await ask(base, { ...mkt, LaunchID: '7101' })).ErrorCode).toBe('0');
+    expect(await cli('sandbox', 'list')).toMatch(/^share-mkt {2}ErrorCode 9999 {2}0 requests left {2}ended {2}set by command line$/m);
+    expect(await cli('sandbox', 'clear', 'share-mkt')).toBe('sandbox rule of share-mkt cleared');
+
+    // The journal: the server's requests, as the command line reads them (written within a second).
+    // --follow, a process of its own, prints a request made after it started.
+    const follow = spawnCommand(['requests', '--follow', '--login', 'share-mkt', '--limit', '1'], env);
+    servers.push(follow);
+    await follow.waitFor(/ErrorCode 0 /);
+    expect((await ask(base, { ...mkt, JobID: '7201', ManagerPassword: 'not-this' })).ErrorCode).toBe('100');
+    await follow.waitFor(/share-mkt {2}ErrorCode 100 /);
+    expect(follow.output()).not.toContain('not-this');
+    follow.kill('SIGINT');
+    expect(await follow.exited).toMatchObject({ code: 0 });
+    const journal = (await cli('requests', '--login', 'share-mkt', '--limit', '10', '--json')).split('\n').map((line) => JSON.parse(line));
+    expect(journal.map((entry) => [entry.error_code, entry.injected ? 'sandbox' : ''])).toEqual([
+      [9999, 'sandbox'],
+      [0, ''],
+      [100, ''],
     ]);
 
     // The rest of the commands: a simulator pass, migrations (the server applied them), passwd, unlock.

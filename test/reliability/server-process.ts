@@ -20,10 +20,15 @@ export interface ServerProcess {
 }
 
 export function spawnServer(env: Record<string, string>, args: string[] = []): ServerProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/omis.ts', 'serve', ...args], {
+  return spawnCommand(['serve', ...args], { HOST: '127.0.0.1', PORT: '0', ...env });
+}
+
+/** Any `omis …` command as a long-running child (e.g. `requests --follow`), watched like the server. */
+export function spawnCommand(args: string[], env: Record<string, string>): ServerProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/omis.ts', ...args], {
     cwd: ROOT,
     // Only what the test gives, plus what node needs: no DATABASE_URL or .env leaking in.
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', HOST: '127.0.0.1', PORT: '0', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

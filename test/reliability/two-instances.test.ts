@@ -10,6 +10,8 @@ import { migrate, readMigrations } from '../../src/db/migrate.ts';
 import { failureKey } from '../../src/auth/lockout.ts';
 import { LoginFailureStore } from '../../src/store/login-failures.ts';
 import { parseResponse } from '../xml.ts';
+import { listJournal } from '../../src/store/journal.ts';
+import { ConsoleClient } from '../console/console-client.ts';
 
 /**
  * Two instances on one database: what one instance learns about failed logins, the other
@@ -42,6 +44,24 @@ function twoInstances(env: Record<string, string> = {}) {
   });
   return pair;
 }
+
+describe(`the request journal of two instances (${databaseKind})`, () => {
+  const two = twoInstances();
+
+  it("shows every instance's requests, in the console and the command line's listing of either", async () => {
+    await two.first.app.inject({ method: 'GET', url: pageUrl({ ...logins.tw, LaunchID: '5002' }), remoteAddress: '198.51.100.1' });
+    await two.second.app.inject({ method: 'GET', url: pageUrl({ ...logins.tw, JobID: '9003' }), remoteAddress: '198.51.100.2' });
+    await Promise.all([two.first.journal!.flush(), two.second.journal!.flush()]);
+    const listed = await listJournal(two.first.db, { login: 'acme-mkt-tw', limit: 10 });
+    expect(listed.map((entry) => entry.client_ip).sort()).toEqual(['198.51.100.1', '198.51.100.2']);
+    // The console of the first instance, signed in as the manager above acme-mkt-tw.
+    const client = new ConsoleClient(two.first.app);
+    await client.signIn(logins.mkt);
+    const page = await client.get('/console/requests?login=acme-mkt-tw');
+    expect(page.body).toContain('198.51.100.1');
+    expect(page.body).toContain('198.51.100.2');
+  });
+});
 
 describe(`lockouts shared by two instances (${databaseKind})`, () => {
   const two = twoInstances({ OMIS_LOCKOUT_THRESHOLD: String(THRESHOLD), OMIS_LOCKOUT_MAX_SECONDS: '60' });

@@ -112,6 +112,15 @@ describe(`the request journal (${databaseKind})`, () => {
     expect(await pruneJournal(t.db, 5, 24)).toBe(7);
     expect((await listJournal(t.db, { limit: 100 })).length).toBe(5);
   });
+
+  it('prunes what is older than OMIS_JOURNAL_RETENTION_HOURS, however few rows there are', async () => {
+    await t.app.inject({ method: 'GET', url: pageUrl({ ...logins.mkt, LaunchID: '5001' }) });
+    await t.app.inject({ method: 'GET', url: pageUrl({ ...logins.mkt, LaunchID: '6001' }) });
+    const [newer, older] = await written();
+    await t.db.query(`UPDATE request_journal SET at = now() - interval '25 hours' WHERE journal_id = $1`, [older!.journal_id]);
+    expect(await pruneJournal(t.db, 10_000, 24)).toBe(1);
+    expect((await listJournal(t.db, { limit: 100 })).map((entry) => entry.journal_id)).toEqual([newer!.journal_id]);
+  });
 });
 
 describe(`the request journal's bounds (${databaseKind})`, () => {
