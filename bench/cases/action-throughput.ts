@@ -10,7 +10,7 @@ import { alternateRounds, headlineOf, startProjects, versus, type BenchServer, t
 /**
  * An action under contention: every connection pauses and unpauses one running job in turn
  * (JobAction 3, then 4), so that each action waits for the job's row lock — the price of a serial
- * order (CONTRACT.md §5). Against a bare server doing one transaction of the same shape (lock the
+ * order (docs/API.md). Against a bare server doing one transaction of the same shape (lock the
  * job, update it, write an audit row) and answering the project's bytes.
  */
 export const ACTION_JOB_ID = 9001;

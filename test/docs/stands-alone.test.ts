@@ -27,12 +27,6 @@ const ALLOWED = new Map([
   [SELF, 'the pattern itself'],
 ]);
 
-/**
- * Citations still to be reworded where their files are being changed on another branch (bench/):
- * file → the text of the line. Remove an entry once its line is gone (the test says so).
- */
-const PENDING = new Map([['bench/cases/action-throughput.ts', 'order (CONTRACT.md §5)']]);
-
 function filesUnder(dir: string): string[] {
   const full = path.join(ROOT, dir);
   return readdirSync(full, { withFileTypes: true }).flatMap((entry) => {
@@ -47,23 +41,15 @@ describe('the repository', () => {
     const files = [...FOLDERS.flatMap((dir) => filesUnder(dir)), ...FILES.filter((file) => statSync(path.join(ROOT, file), { throwIfNoEntry: false }))];
     expect(files).toContain('src/app.ts');
     expect(files).toContain('bench/run-all.ts');
-    const pendingSeen = new Set<string>();
     const citing = files
       .filter((file) => !ALLOWED.has(file))
       .flatMap((file) =>
         readFileSync(path.join(ROOT, file), 'utf8')
           .split('\n')
           .flatMap((line, i) => {
-            if (!OUTSIDE.test(line)) return [];
-            const pending = PENDING.get(file);
-            if (pending !== undefined && line.includes(pending)) {
-              pendingSeen.add(file);
-              return [];
-            }
-            return [`${file}:${i + 1}: ${line.trim()}`];
+            return OUTSIDE.test(line) ? [`${file}:${i + 1}: ${line.trim()}`] : [];
           }),
       );
     expect(citing).toEqual([]);
-    expect([...PENDING.keys()].filter((file) => !pendingSeen.has(file)), 'reworded: remove from PENDING').toEqual([]);
   });
 });
