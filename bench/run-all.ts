@@ -21,6 +21,8 @@ import { runJournalCost } from './cases/journal-cost.ts';
  *   --pooler=URL                                 also run the project through a pooler in transaction mode in front of
  *                                                the same PostgreSQL (e.g. postgresql://postgres@127.0.0.1:6432/postgres;
  *                                                scripts/ci/pgbouncer.sh starts one); the database name is replaced
+ * Not run from here: the one-process micro-measurements in bench/micro, each `npx tsx bench/micro/<name>.ts`,
+ * among them csv-writers.ts (the job report's rows through the project's CSV writer and through fast-csv).
  */
 const { values } = parseArgs({
   options: {

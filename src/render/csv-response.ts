@@ -174,7 +174,7 @@ const recipientOwnValues = (job: JobView, recipient: RecipientView) => [
  * between the own cells is made once, so a line is its own cells and a few concatenations.
  * The returned function gives the line of the row whose own columns hold `values` (in column order):
  * csvLine of `shared` with those cells set, neutralised. Used for the job and recipient rows here
- * and for the million recipient rows of a report (reports/report-route.ts).
+ * and by recipientLines.
  */
 export function lineOver(shared: readonly string[], own: readonly CsvColumn[]): (values: ReadonlyArray<string | number | undefined>) => string {
   const positions = own.map((column) => COLUMN_INDEX.get(column)!);
@@ -197,6 +197,19 @@ export function lineOver(shared: readonly string[], own: readonly CsvColumn[]): 
     for (let i = 0; i < segments.length; i++) line += segments[i]! + quoteCell(neutraliseCell(String(values[i] ?? '')));
     return line + last;
   };
+}
+
+const NO_RECIPIENT: RecipientView = { emailAddress: '', smsNumber: '', externRefNum: '', deliveryStatus: '' };
+const RECIPIENT_CELLS: readonly CsvColumn[] = ['EmailAddress', 'SMSNumber', 'ExternRefNum', 'DeliveryStatus'];
+
+/**
+ * The line of each recipient row of one job of an answer, for the million recipient rows of a job's
+ * report (routes/report.ts): the job's cells are made once, per row only the recipient's four.
+ * The same text as the recipient rows of csvAnswerLines (the same row, the same lineOver).
+ */
+export function recipientLines(response: Answer, launch: LaunchView, job: JobView): (recipient: RecipientView) => string {
+  const line = lineOver(csvCells({ ErrorCode: response.errorCode, ErrorMSG: response.errorMsg, ...recipientRow(response, launch, job, NO_RECIPIENT) }), RECIPIENT_CELLS);
+  return (recipient) => line([recipient.emailAddress, recipient.smsNumber, recipient.externRefNum, recipient.deliveryStatus]);
 }
 
 /** The lines of an answer's rows: csvLine(csvCells(row)) for each row of csvRows, the shared cells of job and recipient rows made once. */

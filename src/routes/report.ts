@@ -1,11 +1,11 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { csvCells, csvDocument, lineOver, type CsvColumn, type CsvRow } from '../render/csv-response.ts';
+import { csvDocument, recipientLines } from '../render/csv-response.ts';
 import { sendHttpError } from '../render/http-error.ts';
 import { reportLinkQuery } from '../request/report-link-query.ts';
 import type { Database } from '../db/database.ts';
 import { readReportJob, type JobRow, type LaunchRow } from '../store/launches.ts';
-import { recipientPages } from '../store/recipients.ts';
+import { recipientPages, type RecipientRow } from '../store/recipients.ts';
 import { jobView, launchView, recipientView, recordAnswer, type ViewSettings } from '../tasks/views.ts';
 import { checkReportLink, REPORT_PATH } from '../tasks/report-link.ts';
 
@@ -38,34 +38,33 @@ export default async function reportRoute(app: FastifyInstance) {
 }
 
 /** The report's rows as a stream that reads the next page only when the client has taken the last. */
-function reportStream(db: Database, record: { launch: LaunchRow; job: JobRow }, settings: ViewSettings): NodeJS.ReadableStream {
-  const view = jobView(record.job, settings);
-  const response = recordAnswer(record.launch, launchView(record.launch, [view], settings), view);
-  const recipientBase: CsvRow = {
-    ErrorCode: 0,
-    RecordType: 'RECIPIENT',
-    LaunchID: record.launch.launch_id,
-    JobID: record.job.job_id,
-    UserID: record.launch.owner_id,
-    CustomerID: record.launch.customer_id,
-    JobType: record.job.job_type,
-  };
-  // The cells every recipient row shares are neutralised and joined once; per row only its own four
-  // are written (a million rows at well over 100,000 rows/s: docs/PERFORMANCE.md). Each page leaves as one chunk of text.
-  const recipientLine = lineOver(csvCells(recipientBase), RECIPIENT_OWN_COLUMNS);
+function reportStream(db: Database, record: ReportRecord, settings: ViewSettings): NodeJS.ReadableStream {
+  const text = reportText(record, settings);
   async function* chunks(): AsyncGenerator<string> {
-    yield [...csvDocument(response, { bom: true })].join('');
-    for await (const page of recipientPages(db, record.job.job_id)) {
-      let chunk = '';
-      for (const recipient of page) {
-        const view = recipientView(recipient);
-        chunk += recipientLine([view.emailAddress, view.smsNumber, view.externRefNum, view.deliveryStatus]);
-      }
-      yield chunk;
-    }
+    yield text.head;
+    for await (const page of recipientPages(db, record.job.job_id)) yield text.page(page);
   }
   return Readable.from(chunks(), { objectMode: false, encoding: 'utf8' });
 }
 
-/** What changes from one recipient row of a report to the next: the job's columns are the same throughout. */
-const RECIPIENT_OWN_COLUMNS: readonly CsvColumn[] = ['EmailAddress', 'SMSNumber', 'ExternRefNum', 'DeliveryStatus'];
+type ReportRecord = { launch: LaunchRow; job: JobRow };
+
+/**
+ * A job's report as text: the head (BOM, header, LAUNCH and JOB rows), then the recipient rows of
+ * each page as one chunk. The job's cells are neutralised and joined once; per row only the
+ * recipient's own four are written (a million rows at well over 100,000 rows/s: docs/PERFORMANCE.md,
+ * bench/micro/csv-writers.ts).
+ */
+export function reportText(record: ReportRecord, settings: ViewSettings): { head: string; page: (rows: readonly RecipientRow[]) => string } {
+  const view = jobView(record.job, settings);
+  const response = recordAnswer(record.launch, launchView(record.launch, [view], settings), view);
+  const recipientLine = recipientLines(response, response.launch!, view);
+  return {
+    head: [...csvDocument(response, { bom: true })].join(''),
+    page: (rows) => {
+      let chunk = '';
+      for (const row of rows) chunk += recipientLine(recipientView(row));
+      return chunk;
+    },
+  };
+}

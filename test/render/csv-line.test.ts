@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { writeToString } from 'fast-csv';
 import { describe, expect, it } from 'vitest';
-import { CSV_COLUMNS, csvCells, csvLine, csvRows, lineOver, neutraliseCell, renderCsv, UTF8_BOM } from '../../src/render/csv-response.ts';
+import { CSV_COLUMNS, csvCells, csvLine, csvRows, lineOver, neutraliseCell, recipientLines, renderCsv, UTF8_BOM } from '../../src/render/csv-response.ts';
 import { errorAnswer, launchResponse } from './render-fixtures.ts';
 
 /**
@@ -83,11 +83,9 @@ describe('renderCsv written by hand is what fast-csv wrote', () => {
     expect(await renderCsv(response, { bom: true })).toBe(UTF8_BOM + expected);
   });
 
-  // The writer neutralises the cells every job row (every recipient row) shares once and only the
-  // row's own cells per row: any jobs and recipients, hostile text included, give the plain rows' text.
-  it('for any jobs and recipients', async () => {
-    const recipient = fc.record({ emailAddress: cell, smsNumber: cell, externRefNum: cell, deliveryStatus: cell });
-    const job = fc.record({
+  const recipient = fc.record({ emailAddress: cell, smsNumber: cell, externRefNum: cell, deliveryStatus: cell });
+  const job = (recipients: { minLength?: number; maxLength: number }) =>
+    fc.record({
       jobId: fc.integer({ min: 1, max: 99999 }),
       launchId: fc.integer({ min: 1, max: 99999 }),
       jobType: cell,
@@ -95,13 +93,30 @@ describe('renderCsv written by hand is what fast-csv wrote', () => {
       errorCode: fc.integer({ min: -2, max: 9 }),
       statusText: cell,
       reportPath: cell,
-      recipients: fc.array(recipient, { maxLength: 3 }),
+      recipients: fc.array(recipient, recipients),
     });
+
+  // The writer neutralises the cells every job row (every recipient row) shares once and only the
+  // row's own cells per row: any jobs and recipients, hostile text included, give the plain rows' text.
+  it('for any jobs and recipients', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(job, { maxLength: 6 }), cell, cell, async (jobs, customerId, errorMsg) => {
+      fc.asyncProperty(fc.array(job({ maxLength: 3 }), { maxLength: 6 }), cell, cell, async (jobs, customerId, errorMsg) => {
         const base = launchResponse({ customerId, errorMsg });
         const response = { ...base, launch: { ...base.launch!, jobs } };
         expect(await renderCsv(response)).toBe(await fastCsv([...csvRows(response)].map(csvCells), [...CSV_COLUMNS]));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  // The job report's recipient rows (routes/report.ts) are written by recipientLines, one job's cells made once.
+  it('for the recipient rows of a job report, any job and recipients', async () => {
+    await fc.assert(
+      fc.asyncProperty(job({ minLength: 1, maxLength: 6 }), cell, cell, async (oneJob, customerId, errorMsg) => {
+        const base = launchResponse({ customerId, errorMsg });
+        const response = { ...base, launch: { ...base.launch!, jobs: [oneJob] } };
+        const rows = [...csvRows(response)].filter((row) => row.RecordType === 'RECIPIENT');
+        expect(oneJob.recipients.map(recipientLines(response, response.launch, oneJob)).join('')).toBe(await fastCsv(rows.map(csvCells)));
       }),
       { numRuns: 200 },
     );
