@@ -41,7 +41,7 @@ const wants = (name: string) => !only || only.has(name);
 const rounds = Number(values.rounds ?? (values.quick ? 1 : 3));
 const seconds = Number(values.seconds ?? (values.quick ? 3 : 10));
 // The project has far more code than the baseline for V8 to optimise: with 2 s of warm-up its first
-// rounds still spend a tenth of the CPU compiling (docs/PERFORMANCE.md §7). A server runs for hours.
+// rounds still spend a tenth of the CPU compiling. A server runs for hours.
 const warmupSeconds = Number(values.warmup ?? (values.quick ? 2 : 20));
 
 const bench = await createBenchDatabase();
