@@ -27,7 +27,7 @@ export default fp(
       request.log.info({ status, reason }, 'malformed request; answering 107');
       reply.header('connection', 'close');
       if (!isPage(request)) return sendHttpError(reply, status, reason);
-      const page = malformedPageRequest(request.raw.url ?? '', request.ip, status, pageOptions());
+      const page = malformedPageRequest(request.raw.url ?? '', request.ip, status, pageOptions(), request.headers.accept);
       const answer = errorAnswer(ErrorCodes.MALFORMED, page.echo, undefined, status);
       request.pageOutcome = { errorCode: ErrorCodes.MALFORMED, label: page.label };
       request.pageJournal = { page, answer };
@@ -57,7 +57,7 @@ export default fp(
       if (status >= 400 && status < 500) return malformed(request, reply, status, error.message.split('\n')[0]!.slice(0, 200));
       request.log.error({ err: error }, 'unexpected error; answering 9999');
       if (!isPage(request)) return sendHttpError(reply, 503, 'Service temporarily unavailable');
-      const page = malformedPageRequest(request.raw.url ?? '', request.ip, 503, pageOptions());
+      const page = malformedPageRequest(request.raw.url ?? '', request.ip, 503, pageOptions(), request.headers.accept);
       const answer = errorAnswer(ErrorCodes.UNAVAILABLE, page.echo);
       request.pageOutcome = { errorCode: ErrorCodes.UNAVAILABLE, label: page.label };
       request.pageJournal = { page, answer };

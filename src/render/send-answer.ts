@@ -10,11 +10,16 @@ import { shouldStream, streamOf } from './stream-body.ts';
  * The one place a page's answer becomes HTTP (docs/API.md#answers): every answer — records, API
  * errors, a malformed request's 107, 9999, a method the page does not answer — goes out here, in
  * the form the request asked for. A redirect when the plan holds an allowed URL for this outcome;
- * otherwise the body as ReturnType says: XML, CSV, FILE (a CSV attachment with a UTF-8 BOM) or
- * XMLFILE (an XML attachment).
+ * otherwise the body as ReturnType says: XML, CSV (shown on the page), FILE (a CSV attachment with a
+ * UTF-8 BOM) or XMLFILE (an XML attachment).
  */
 export interface RenderPlan {
   returnType: ReturnTypeName;
+  /**
+   * The media type of a CSV answer shown on the page (ReturnType CSV): text/plain, which a browser
+   * displays, unless the request's Accept named text/csv. FILE is always a text/csv attachment.
+   */
+  csvType: 'text/plain' | 'text/csv';
   /** Redirect templates already judged allowed; undefined: answer with the body. */
   redirects: RedirectTargets | undefined;
   /** OMIS_REDIRECT_HOSTS: the final URL is judged again after its placeholders are filled. */
@@ -50,7 +55,7 @@ export async function sendAnswer(reply: FastifyReply, answer: Answer, plan: Rend
         .send(xmlBody(answer));
       return;
     case 'CSV':
-      await reply.type('text/csv; charset=utf-8').send(await csvBody(answer));
+      await reply.type(`${plan.csvType}; charset=utf-8`).send(await csvBody(answer));
       return;
     case 'FILE':
       await reply

@@ -26,7 +26,7 @@ describe(`OMIS_ALLOWED_METHODS=GET over HTTP (${databaseKind})`, () => {
     const form = new FormData();
     for (const [name, value] of Object.entries({ ...logins.mkt, LaunchID: '5001', ReturnType: 'CSV' })) form.set(name, value);
     const res = await fetch(`${origin}/WebAPI/TaskManager.aspx`, { method: 'POST', body: form });
-    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8');
     expect(await res.text()).toContain('105,Method not allowed,,5001');
   });
 
