@@ -40,7 +40,8 @@ export async function sendAnswer(reply: FastifyReply, answer: Answer, plan: Rend
   reply.header('cache-control', 'no-store').header('x-content-type-options', 'nosniff');
   const location = plan.redirects && redirectLocation(plan.redirects, answer, plan.redirectHosts);
   if (location !== undefined) {
-    await reply.redirect(location, 302);
+    // Said outright so that a HEAD request gets the header its GET gets (Fastify adds it for GET only).
+    await reply.header('content-length', '0').redirect(location, 302);
     return;
   }
   reply.code(httpStatusOf(answer));

@@ -83,7 +83,7 @@ export interface PageRequestOptions extends CollectLimits, XmlSourceOptions {
   timeZone: string;
 }
 
-/** Methods the original page ever answered; any other gets HTTP 405 (ErrorCode 105). */
+/** Methods the original page ever answered (HEAD is answered as GET); any other gets HTTP 405 (ErrorCode 105). */
 const PAGE_METHODS = new Set(['GET', 'POST']);
 
 const RETURN_TYPES: Record<string, ReturnTypeName> = { XML: 'XML', '1': 'XML', CSV: 'CSV', '2': 'CSV', FILE: 'FILE', '3': 'FILE', XMLFILE: 'XMLFILE' };
@@ -98,12 +98,15 @@ export function returnTypeOf(bag: ParamBag, fallback: ReturnTypeName): ReturnTyp
 export async function readPageRequest(request: FastifyRequest, options: PageRequestOptions): Promise<PageRequest> {
   const origin: PageOrigin = { clientIp: request.ip, via: 'api', acceptsCsv: acceptsCsv(request.headers.accept) };
   const bag = new ParamBag([['query', queryFields(request.raw.url ?? '')]]);
-  if (!PAGE_METHODS.has(request.method)) return refused(bag, origin, new ApiError(ErrorCodes.METHOD_NOT_ALLOWED, undefined, 405), options);
+  // IIS runs the page for HEAD exactly as for GET (an action included); only the body is left out,
+  // which Node does for every answer to a HEAD request.
+  const method = request.method === 'HEAD' ? 'GET' : request.method;
+  if (!PAGE_METHODS.has(method)) return refused(bag, origin, new ApiError(ErrorCodes.METHOD_NOT_ALLOWED, undefined, 405), options);
   let xmlSource: XmlSourceField | undefined;
   try {
     const form = await readForm(request, options);
     bag.add('form', form.fields);
-    if (!options.allowedMethods.includes(request.method)) throw new ApiError(ErrorCodes.METHOD_NOT_ALLOWED);
+    if (!options.allowedMethods.includes(method)) throw new ApiError(ErrorCodes.METHOD_NOT_ALLOWED);
     xmlSource = await addXmlSource(bag, form.files, options);
     // Judged before acting: a refused redirect (106) must leave every record as it was.
     const redirects = checkRedirects(bag, options.redirectHosts);

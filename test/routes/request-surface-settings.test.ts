@@ -40,12 +40,19 @@ describe(`OMIS_ALLOWED_METHODS=GET over HTTP (${databaseKind})`, () => {
     expect(res.headers.get('location')).toBe('https://client.example/f?e=105');
   });
 
+  it('answers HEAD as the GET it stands for: allowed with GET', async () => {
+    const res = await fetch(`${origin}${pageUrl({ ...logins.mkt, LaunchID: '5001' })}`, { method: 'HEAD' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/xml; charset=utf-8');
+    expect(await res.text()).toBe('');
+  });
+
   it('still answers GET', async () => {
     const res = await fetch(`${origin}${pageUrl({ ...logins.mkt, LaunchID: '5001' })}`);
     expect(parseResponse(await res.text()).ErrorCode).toBe('0');
   });
 
-  it.each(['PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'])('answers %s, a method the page never had, with HTTP 405 and Allow', async (method) => {
+  it.each(['PUT', 'DELETE', 'PATCH', 'OPTIONS'])('answers %s, a method the page never had, with HTTP 405 and Allow', async (method) => {
     const res = await rawRequest(origin, `${method} /WebAPI/TaskManager.aspx HTTP/1.1`);
     expect(res.status).toBe(405);
     expect(res.headers).toMatch(/\r\nallow: GET\r\n/i);
