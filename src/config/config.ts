@@ -141,6 +141,13 @@ const envSchema = z.object({
   OMIS_JOURNAL_QUEUE: integer(200, 10, 100_000),
   /** How long a console sign-in lasts. */
   OMIS_CONSOLE_SESSION_MINUTES: integer(480, 5, 43200),
+  /**
+   * How long an idle keep-alive connection stays open: IIS keeps one 120 s, and .NET clients reuse a
+   * pooled connection idle for up to 100 s, so a server closing sooner fails such a client's request now and then.
+   */
+  OMIS_KEEPALIVE_SECONDS: integer(120, 1, 3600),
+  /** How long receiving one request (its headers and its body) may take: slow clients are cut off after it (408). */
+  OMIS_REQUEST_TIMEOUT_SECONDS: integer(30, 1, 3600),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
   // A direct URL beside the embedded database would migrate a database the server does not use.

@@ -58,6 +58,20 @@ describe('configuration (the Web.config equivalent)', () => {
     }
   });
 
+  it('keeps idle connections 120 s and gives a request 30 s to arrive, unless told otherwise', () => {
+    expect(loadConfig({})).toMatchObject({ OMIS_KEEPALIVE_SECONDS: 120, OMIS_REQUEST_TIMEOUT_SECONDS: 30 });
+    expect(loadConfig({ OMIS_KEEPALIVE_SECONDS: '300', OMIS_REQUEST_TIMEOUT_SECONDS: '5' })).toMatchObject({ OMIS_KEEPALIVE_SECONDS: 300, OMIS_REQUEST_TIMEOUT_SECONDS: 5 });
+    for (const [name, value] of [
+      ['OMIS_KEEPALIVE_SECONDS', '0'],
+      ['OMIS_KEEPALIVE_SECONDS', 'forever'],
+      ['OMIS_KEEPALIVE_SECONDS', '3601'],
+      ['OMIS_REQUEST_TIMEOUT_SECONDS', '0'],
+      ['OMIS_REQUEST_TIMEOUT_SECONDS', '-1'],
+    ]) {
+      expect(() => loadConfig({ [name!]: value }), `${name}=${value}`).toThrowError(new RegExp(`${name}: `));
+    }
+  });
+
   it('reads OMIS_NAMED_STATEMENTS as a flag', () => {
     expect(loadConfig({ OMIS_NAMED_STATEMENTS: 'on' }).OMIS_NAMED_STATEMENTS).toBe(true);
     expect(loadConfig({ OMIS_NAMED_STATEMENTS: 'false' }).OMIS_NAMED_STATEMENTS).toBe(false);
