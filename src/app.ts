@@ -81,7 +81,7 @@ export async function app(fastify: FastifyInstance, options: AppOptions): Promis
   await fastify.register(servicesPlugin, { config, overrides: options.overrides });
   await fastify.register(journalHooksPlugin);
   await fastify.register(transportLimits);
-  await fastify.register(bodyParsers, { bodyBytes: bodyBytes(config.OMIS_XML_MAX_BYTES), fileBytes: config.OMIS_XML_MAX_BYTES });
+  await fastify.register(bodyParsers, { bodyBytes: bodyBytes(config.OMIS_XML_MAX_BYTES), fileBytes: config.OMIS_XML_MAX_BYTES, requestEncoding: config.OMIS_REQUEST_ENCODING });
   await fastify.register(taskManagerRoute);
   await fastify.register(reportRoute);
   await fastify.register(consoleRoute);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { charsetName, isUtf7 } from './charset-names.ts';
 
 /**
  * The Web.config equivalent (docs/API.md#configuration): environment variables, typed and validated
@@ -141,6 +142,18 @@ const envSchema = z.object({
   OMIS_JOURNAL_QUEUE: integer(200, 10, 100_000),
   /** How long a console sign-in lasts. */
   OMIS_CONSOLE_SESSION_MINUTES: integer(480, 5, 43200),
+  /**
+   * How a request body without a `charset` of its own is decoded (the `requestEncoding` of Web.config):
+   * urlencoded bodies and multipart text fields. The query string is always UTF-8.
+   */
+  OMIS_REQUEST_ENCODING: z
+    .string()
+    .trim()
+    .default('utf-8')
+    .refine((value) => charsetName(value) !== undefined && !isUtf7(value), {
+      message: 'must be a character set such as utf-8, big5, gbk or shift_jis',
+    })
+    .transform((value) => charsetName(value)!),
   /**
    * How long an idle keep-alive connection stays open: IIS keeps one 120 s, and .NET clients reuse a
    * pooled connection idle for up to 100 s, so a server closing sooner fails such a client's request now and then.

@@ -72,6 +72,15 @@ describe('configuration (the Web.config equivalent)', () => {
     }
   });
 
+  it('decodes request bodies in UTF-8 unless OMIS_REQUEST_ENCODING names another character set', () => {
+    expect(loadConfig({}).OMIS_REQUEST_ENCODING).toBe('utf-8');
+    expect(loadConfig({ OMIS_REQUEST_ENCODING: ' Big5 ' }).OMIS_REQUEST_ENCODING).toBe('big5');
+    expect(loadConfig({ OMIS_REQUEST_ENCODING: 'shift_jis' }).OMIS_REQUEST_ENCODING).toBe('shift_jis');
+    for (const value of ['klingon', 'base64', 'utf-7', '']) {
+      expect(() => loadConfig({ OMIS_REQUEST_ENCODING: value }), value).toThrowError(/OMIS_REQUEST_ENCODING: must be a character set/);
+    }
+  });
+
   it('reads OMIS_NAMED_STATEMENTS as a flag', () => {
     expect(loadConfig({ OMIS_NAMED_STATEMENTS: 'on' }).OMIS_NAMED_STATEMENTS).toBe(true);
     expect(loadConfig({ OMIS_NAMED_STATEMENTS: 'false' }).OMIS_NAMED_STATEMENTS).toBe(false);
