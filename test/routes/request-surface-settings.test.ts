@@ -52,10 +52,11 @@ describe(`OMIS_ALLOWED_METHODS=GET over HTTP (${databaseKind})`, () => {
     expect(parseResponse(await res.text()).ErrorCode).toBe('0');
   });
 
-  it.each(['PUT', 'DELETE', 'PATCH', 'OPTIONS'])('answers %s, a method the page never had, with HTTP 405 and Allow', async (method) => {
-    const res = await rawRequest(origin, `${method} /WebAPI/TaskManager.aspx HTTP/1.1`);
+  it.each(['PUT', 'DELETE', 'PATCH', 'OPTIONS', 'TRACE', 'PROPFIND', 'MKCOL', 'SEARCH', 'M-SEARCH'])('answers %s, a method the page never had, with HTTP 405, Allow and ErrorCode 105', async (method) => {
+    const res = await rawRequest(origin, `${method} /WebAPI/TaskManager.aspx?LaunchID=5001 HTTP/1.1`);
     expect(res.status).toBe(405);
     expect(res.headers).toMatch(/\r\nallow: GET\r\n/i);
+    expect(parseResponse(res.body)).toMatchObject({ ErrorCode: '105', ErrorMSG: 'Method not allowed', LaunchID: '5001' });
   });
 
   it('matches the path in any letter case, as IIS does', async () => {

@@ -89,6 +89,7 @@ describe(`slow clients with OMIS_REQUEST_TIMEOUT_SECONDS=1 (${databaseKind})`, (
     await client.closed;
     expect(sent, 'the server let the headers trickle for 20 s').toBeLessThan(100);
     expect(client.state.received).toMatch(/^HTTP\/1\.1 408 /);
+    expect(client.state.received).toContain('<ErrorCode>107</ErrorCode><ErrorMSG>Malformed request</ErrorMSG>');
   });
 
   it('cuts off a client that sends a request line and nothing more', { timeout: 30_000 }, async () => {
