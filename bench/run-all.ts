@@ -65,8 +65,6 @@ try {
     const variants: ProjectVariant[] = [
       ...defaults,
       { label: 'LOG_LEVEL=warn', env: { ...direct, LOG_LEVEL: 'warn' } },
-      // The hot path's read prepared by name, which only a direct connection allows.
-      { label: 'OMIS_NAMED_STATEMENTS=true', env: { ...direct, LOG_LEVEL: 'info', OMIS_NAMED_STATEMENTS: 'true' } },
     ];
     for (const connections of values.connections.split(',').map(Number)) {
       const { report: text, headline } = await runQueryThroughput({ ...throughput, poolerDbUrl, connections, variants });

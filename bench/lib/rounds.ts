@@ -19,7 +19,7 @@ export interface BenchServer {
 /** A configuration of the project's server under test. */
 export interface ProjectVariant {
   label: string;
-  /** Environment of the project server (DATABASE_URL, LOG_LEVEL, OMIS_NAMED_STATEMENTS, ...). */
+  /** Environment of the project server (DATABASE_URL, LOG_LEVEL, ...). */
   env: Record<string, string>;
   /** Shown in the closing summary (the defaults, directly and through the pooler). */
   headline?: boolean;

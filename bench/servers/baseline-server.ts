@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import Fastify from 'fastify';
 import pg from 'pg';
-import { loadConfig } from '../../src/config/config.ts';
 import { openDatabase } from '../../src/db/database.ts';
 import { readRequest } from '../../src/store/request-read.ts';
 
@@ -11,8 +10,8 @@ import { readRequest } from '../../src/store/request-read.ts';
  * servers write the same amount. Same pool size as the project's default.
  *
  * With BENCH_STATEMENT=project it runs the project's own read statement instead (account, lockout
- * state, launch, ownership and jobs: src/store/request-read.ts, through the project's pool, unnamed
- * as by default, or named with OMIS_NAMED_STATEMENTS=true), one per request — the project shares one
+ * state, launch, ownership and jobs: src/store/request-read.ts, through the project's pool: a call of the
+ * omis_read_requests function), one per request — the project shares one
  * among the requests that arrive together — and nothing else: a reference point for what the
  * statement itself costs.
  */
@@ -30,7 +29,7 @@ async function pkQuery(): Promise<() => Promise<void>> {
 }
 
 async function projectStatement(): Promise<() => Promise<void>> {
-  const db = await openDatabase({ databaseUrl: url, namedStatements: loadConfig(process.env).OMIS_NAMED_STATEMENTS });
+  const db = await openDatabase({ databaseUrl: url });
   const keys = { loginKey: 'acme-mkt', failureKey: 'acme-mkt', launchId };
   return async () => {
     const read = await readRequest(db, keys);

@@ -53,7 +53,7 @@ export interface CommandDatabaseOptions {
  */
 export async function openCommandDatabase(config: Config, command: string, options: CommandDatabaseOptions = {}): Promise<CommandDatabase> {
   if (config.DATABASE_URL) {
-    const db = await openDatabase({ databaseUrl: config.DATABASE_URL, namedStatements: config.OMIS_NAMED_STATEMENTS });
+    const db = await openDatabase({ databaseUrl: config.DATABASE_URL });
     return { db, described: describeDatabase(config), owner: false, share: async () => {} };
   }
   const prefix = `omis ${command.split(' ')[0]}`;

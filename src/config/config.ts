@@ -74,11 +74,6 @@ const envSchema = z.object({
    * migrate` holds an advisory lock across transactions). Prisma's name for it, as in prisma.config.ts.
    */
   DIRECT_URL: postgresUrl('to use DATABASE_URL'),
-  /**
-   * Keep the hot path's read prepared by name on each connection (parsed and planned once per
-   * connection). Only on a direct connection, or behind a pooler that carries named statements.
-   */
-  OMIS_NAMED_STATEMENTS: flag(false),
   OMIS_DATA_DIR: z.string().trim().min(1).default('./.omis'),
   OMIS_ALLOWED_METHODS: z
     .string()

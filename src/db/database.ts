@@ -22,14 +22,15 @@ export interface Database {
   query<Row>(sql: string, params?: unknown[]): Promise<Row[]>;
   /** Runs `work` on one dedicated connection (advisory locks are per connection). */
   withConnection<T>(work: (conn: SqlConnection) => Promise<T>): Promise<T>;
-  /** Runs `work` in one transaction on one connection: committed when it resolves, rolled back when it throws. */
-  transaction<T>(work: (tx: SqlConnection) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` in one transaction on one connection: committed when it resolves, rolled back when
+   * it throws. `committing` is called as the COMMIT is sent (not when it has finished).
+   */
+  transaction<T>(work: (tx: SqlConnection) => Promise<T>, options?: { committing?: () => void }): Promise<T>;
   /** One round trip that proves the database answers (health checks, waiting for it at start-up). */
   ping(): Promise<void>;
   /** The pg pool, when on PostgreSQL (metrics, hot-path queries). */
   readonly pool: pg.Pool | undefined;
-  /** Whether the hot path may prepare its read by name on a connection (OpenOptions.namedStatements). */
-  readonly namedStatements: boolean;
   close(): Promise<void>;
 }
 
@@ -44,19 +45,13 @@ export interface OpenOptions {
   /** An existing PGlite (tests load a migrated snapshot into one). */
   pglite?: PGlite | undefined;
   poolSize?: number | undefined;
-  /**
-   * Prepare the hot path's read by name on each PostgreSQL connection (OMIS_NAMED_STATEMENTS). Off
-   * by default: behind a pooler in transaction mode the next statement runs on another server
-   * connection, where that name is missing or already taken (9999 for the request).
-   */
-  namedStatements?: boolean | undefined;
   /** Longest wait for a PostgreSQL connection (default CONNECT_TIMEOUT_MS). */
   connectTimeoutMs?: number | undefined;
 }
 
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   if (options.databaseUrl) {
-    return openPostgres(options.databaseUrl, options.poolSize ?? 10, options.namedStatements ?? false, options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS);
+    return openPostgres(options.databaseUrl, options.poolSize ?? 10, options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS);
   }
   return openPglite(options.pglite ?? (await createPglite(options.dataDir ?? './.omis')));
 }
@@ -70,7 +65,7 @@ export async function createPglite(dataDir: string): Promise<PGlite> {
 /** Longest wait for a PostgreSQL connection (new, or free in the pool) before answering 9999. */
 export const CONNECT_TIMEOUT_MS = 800;
 
-function openPostgres(url: string, poolSize: number, namedStatements: boolean, connectTimeoutMs: number): Database {
+function openPostgres(url: string, poolSize: number, connectTimeoutMs: number): Database {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
@@ -90,7 +85,6 @@ function openPostgres(url: string, poolSize: number, namedStatements: boolean, c
     kind: 'postgres',
     prisma,
     pool,
-    namedStatements,
     async exec(sql) {
       await pool.query(sql);
     },
@@ -113,7 +107,7 @@ function openPostgres(url: string, poolSize: number, namedStatements: boolean, c
         client.release();
       }
     },
-    async transaction(work) {
+    async transaction(work, options) {
       const client = await pool.connect();
       let broken: unknown;
       try {
@@ -124,7 +118,9 @@ function openPostgres(url: string, poolSize: number, namedStatements: boolean, c
           },
           query: async <Row>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as Row[],
         });
-        await client.query('COMMIT');
+        const commit = client.query('COMMIT');
+        options?.committing?.();
+        await commit;
         return result;
       } catch (error) {
         // A connection that cannot even roll back is not given back to the pool.
@@ -154,22 +150,24 @@ function openPglite(db: PGlite): Database {
     kind: 'pglite',
     prisma,
     pool: undefined,
-    namedStatements: false,
     exec: conn.exec,
     query: conn.query,
     ping: async () => {
       await db.query('SELECT 1');
     },
     withConnection: (work) => work(conn),
-    transaction: (work) =>
-      db.transaction((tx) =>
-        work({
+    transaction: (work, options) =>
+      db.transaction(async (tx) => {
+        const result = await work({
           exec: async (sql) => {
             await tx.exec(sql);
           },
           query: async <Row>(sql: string, params: unknown[] = []) => (await tx.query(sql, params)).rows as Row[],
-        }),
-      ),
+        });
+        // PGlite commits as this callback resolves, and runs nothing else in between.
+        options?.committing?.();
+        return result;
+      }),
     async close() {
       await prisma.$disconnect();
       if (!db.closed) await db.close();

@@ -18,7 +18,7 @@ export default fp<DatabasePluginOptions>(
   async (app, { config, database }) => {
     const db =
       database ??
-      (await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.OMIS_DATA_DIR, namedStatements: config.OMIS_NAMED_STATEMENTS }));
+      (await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.OMIS_DATA_DIR }));
     app.decorate('db', db);
     if (!database) app.addHook('onClose', async () => db.close());
   },

@@ -59,12 +59,23 @@ export interface JobSnapshot {
 
 const json = (value: AuditState | null) => (value === null ? null : JSON.stringify(value));
 
+/**
+ * The INSERT of one audit entry with its parameters numbered after `offset` others (auditValues
+ * gives them), so that an action's change can carry its entry in the same statement.
+ */
+export function auditInsert(offset: number): string {
+  const p = (n: number) => `$${offset + n}`;
+  return `INSERT INTO audit_log (account_id, login, client_ip, origin, action, target_type, target_id, error_code, before, after)
+     VALUES (${p(1)}::int, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)}::int, ${p(8)}::int, ${p(9)}::jsonb, ${p(10)}::jsonb)`;
+}
+
+export function auditValues(entry: AuditEntry): unknown[] {
+  return [entry.accountId, entry.login, entry.clientIp, entry.origin, entry.action, entry.targetType, entry.targetId, entry.errorCode, json(entry.before), json(entry.after)];
+}
+
+/** An audit entry on its own: a refused action, or one that changed nothing. */
 export async function writeAudit(db: SqlConnection, entry: AuditEntry): Promise<void> {
-  await db.query(
-    `INSERT INTO audit_log (account_id, login, client_ip, origin, action, target_type, target_id, error_code, before, after)
-     VALUES ($1::int, $2, $3, $4, $5, $6, $7::int, $8::int, $9::jsonb, $10::jsonb)`,
-    [entry.accountId, entry.login, entry.clientIp, entry.origin, entry.action, entry.targetType, entry.targetId, entry.errorCode, json(entry.before), json(entry.after)],
-  );
+  await db.query(auditInsert(0), auditValues(entry));
 }
 
 export interface AuditFilter {

@@ -1,4 +1,5 @@
 import type { SqlConnection } from '../db/database.ts';
+import { auditInsert, auditValues, type AuditEntry } from './audit.ts';
 
 /**
  * Launches (任務) and their jobs (寄送) as the page reads, locks and changes them. What a manager may
@@ -72,14 +73,18 @@ export const VISIBLE_LAUNCH = (caller: string) =>
 export const UNSETTLED_JOB = `j.deleted_at IS NULL AND NOT ((j.status = 0 AND j.error_code = 0) OR j.error_code = -1)`;
 
 /**
- * The launch, locked for an action, when the caller may see it; its jobs are locked next
+ * The launch, locked for an action, unless it was deleted meanwhile; its jobs are locked next
  * (lockLaunchJobs). Every writer locks a launch before its jobs, so concurrent writers queue
- * instead of deadlocking.
+ * instead of deadlocking. Whether the caller may see it was decided by the request's read
+ * (VISIBLE_LAUNCH): a launch's owner and the account tree never change, so only a deletion since
+ * can make the answer differ, and that is checked here. Locking by key alone also keeps the
+ * statement cheap to plan, which it is on every execution.
  */
-export async function lockVisibleLaunch(tx: SqlConnection, callerId: number, launchId: number): Promise<LaunchRow | undefined> {
+export async function lockLaunch(tx: SqlConnection, launchId: number): Promise<LaunchRow | undefined> {
   const rows = await tx.query<LaunchRow>(
-    `SELECT ${LAUNCH_COLUMNS} FROM ${VISIBLE_LAUNCH('$1::int')} WHERE l.launch_id = $2::int FOR UPDATE OF l`,
-    [callerId, launchId],
+    `SELECT ${LAUNCH_COLUMNS} FROM launch l JOIN account o ON o.user_id = l.owner_id
+      WHERE l.launch_id = $1::int AND l.deleted_at IS NULL FOR UPDATE OF l`,
+    [launchId],
   );
   return rows[0];
 }
@@ -92,20 +97,20 @@ export async function lockLaunchJobs(tx: SqlConnection, launchId: number): Promi
   );
 }
 
+/** Job $1 with its launch, neither deleted, whoever owns them. */
+const JOB_WITH_LAUNCH = `SELECT ${LAUNCH_COLUMNS}, ${JOB_ARRAY} AS job
+    FROM job j
+    JOIN launch l ON l.launch_id = j.launch_id AND l.deleted_at IS NULL
+    JOIN account o ON o.user_id = l.owner_id
+   WHERE j.job_id = $1::int AND j.deleted_at IS NULL`;
+
 /**
- * A job and its launch, locked for an action, when the caller may see them: one statement, the
- * launch's row locked before the job's (the order of `FOR UPDATE OF`), as every writer takes them.
+ * A job and its launch, locked for an action, unless either was deleted meanwhile: one statement,
+ * the launch's row locked before the job's (the order of `FOR UPDATE OF`), as every writer takes
+ * them. Visibility was decided by the request's read, as for lockLaunch.
  */
-export async function lockVisibleJob(tx: SqlConnection, callerId: number, jobId: number): Promise<{ launch: LaunchRow; job: JobRow } | undefined> {
-  const rows = await tx.query<LaunchRow & { job: unknown[] }>(
-    `SELECT ${LAUNCH_COLUMNS}, ${JOB_ARRAY} AS job
-       FROM ${VISIBLE_LAUNCH('$1::int')}
-       JOIN job j ON j.launch_id = l.launch_id AND j.deleted_at IS NULL
-      WHERE j.job_id = $2::int
-        FOR UPDATE OF l, j`,
-    [callerId, jobId],
-  );
-  return launchWithJob(rows[0]);
+export async function lockJob(tx: SqlConnection, jobId: number): Promise<{ launch: LaunchRow; job: JobRow } | undefined> {
+  return launchWithJob((await tx.query<LaunchRow & { job: unknown[] }>(`${JOB_WITH_LAUNCH} FOR UPDATE OF l, j`, [jobId]))[0]);
 }
 
 function launchWithJob(row: (LaunchRow & { job: unknown[] }) | undefined): { launch: LaunchRow; job: JobRow } | undefined {
@@ -114,23 +119,30 @@ function launchWithJob(row: (LaunchRow & { job: unknown[] }) | undefined): { lau
   return { launch, job: jobFromArray(job) };
 }
 
-/** Writes a launch's new ERRORCODE and ExpireTime; `deleted` hides it from every later request. */
-export async function writeLaunch(tx: SqlConnection, launch: LaunchRow, deleted: boolean): Promise<void> {
+/**
+ * Writes a launch's new ERRORCODE and ExpireTime with the action's audit entry, in one statement;
+ * `deleted` hides the launch from every later request.
+ */
+export async function writeLaunch(tx: SqlConnection, launch: LaunchRow, deleted: boolean, audit: AuditEntry): Promise<void> {
+  const values = [launch.launch_id, launch.error_code, launch.expire_time, deleted];
   await tx.query(
-    `UPDATE launch SET error_code = $2::int, expire_time = $3::timestamptz,
+    `WITH audit AS (${auditInsert(values.length)})
+     UPDATE launch SET error_code = $2::int, expire_time = $3::timestamptz,
             deleted_at = CASE WHEN $4::boolean THEN now() ELSE NULL END, updated_at = now()
       WHERE launch_id = $1::int`,
-    [launch.launch_id, launch.error_code, launch.expire_time, deleted],
+    [...values, ...auditValues(audit)],
   );
 }
 
-/** Writes one job's new state (an action on the job). */
-export async function writeJob(tx: SqlConnection, job: JobRow, deleted: boolean): Promise<void> {
+/** Writes one job's new state (an action on the job) with the action's audit entry, in one statement. */
+export async function writeJob(tx: SqlConnection, job: JobRow, deleted: boolean, audit: AuditEntry): Promise<void> {
+  const values = [job.job_id, job.error_code, job.paused_by_launch, job.points_charged, deleted];
   await tx.query(
-    `UPDATE job SET error_code = $2::int, paused_by_launch = $3::boolean, points_charged = $4::int,
+    `WITH audit AS (${auditInsert(values.length)})
+     UPDATE job SET error_code = $2::int, paused_by_launch = $3::boolean, points_charged = $4::int,
             deleted_at = CASE WHEN $5::boolean THEN now() ELSE NULL END, updated_at = now()
       WHERE job_id = $1::int`,
-    [job.job_id, job.error_code, job.paused_by_launch, job.points_charged, deleted],
+    [...values, ...auditValues(audit)],
   );
 }
 
@@ -159,13 +171,5 @@ export async function writeCascade(tx: SqlConnection, jobs: readonly JobRow[], d
 
 /** A job and its launch, neither deleted, whoever owns them: for a signed report link, which is its own authority. */
 export async function readReportJob(db: SqlConnection, jobId: number): Promise<{ launch: LaunchRow; job: JobRow } | undefined> {
-  const rows = await db.query<LaunchRow & { job: unknown[] }>(
-    `SELECT ${LAUNCH_COLUMNS}, ${JOB_ARRAY} AS job
-       FROM job j
-       JOIN launch l ON l.launch_id = j.launch_id AND l.deleted_at IS NULL
-       JOIN account o ON o.user_id = l.owner_id
-      WHERE j.job_id = $1::int AND j.deleted_at IS NULL`,
-    [jobId],
-  );
-  return launchWithJob(rows[0]);
+  return launchWithJob((await db.query<LaunchRow & { job: unknown[] }>(JOB_WITH_LAUNCH, [jobId]))[0]);
 }

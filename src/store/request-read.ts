@@ -41,12 +41,16 @@ export interface RequestRead {
  * request, and each request's read comes back as one JSON array (account, login state, record), in
  * the order asked (store/request-reader.ts gives it the requests that arrive together).
  *
+ * The statement runs inside a PL/pgSQL function, omis_read_requests (its migration holds this text;
+ * test/store/request-read-function.test.ts keeps the two alike). Sent as a plain statement it would
+ * be parsed and planned on every execution, about 0.6 ms of PostgreSQL's CPU, several times the cost
+ * of running it; PL/pgSQL keeps the plan for the life of the server connection, whoever borrows that
+ * connection, so it costs nothing a transaction-mode pooler cannot carry (docs/PERFORMANCE.md).
+ *
  * The arrays are read through sub-selects so that the planner estimates every batch alike. Given the
  * arrays themselves it would count their elements, find each custom plan cheaper than the generic
- * one, and plan the statement again on every execution: about 0.4 ms of PostgreSQL's CPU each time,
- * more than running it (docs/PERFORMANCE.md). This way a named statement settles on its generic
- * plan (index probes per request) after PostgreSQL's five trial plans. An unnamed one, the default
- * (pooler-safe), pays that planning on every execution: requests arriving together share it.
+ * one, and plan again on every execution; this way the cached plan settles on its generic form
+ * (index probes per request) after PostgreSQL's five trial plans.
  */
 export const READ_BATCH = `
   SELECT json_build_array(
@@ -70,9 +74,6 @@ export const READ_BATCH = `
        WHERE l.launch_id = coalesce(k.launch_id, (SELECT j.launch_id FROM job j WHERE j.job_id = k.job_id AND j.deleted_at IS NULL))
     ) r ON k.launch_id IS NOT NULL OR k.job_id IS NOT NULL
    ORDER BY k.i`;
-
-/** The statement's name on a connection when OMIS_NAMED_STATEMENTS is on. */
-export const READ_BATCH_NAME = 'omis-read-batch';
 
 type ReadTuple = [
   number | null,
@@ -99,6 +100,9 @@ function toRead(tuple: ReadTuple): RequestRead {
   return read;
 }
 
+/** The function's call: a statement so small that parsing and planning it costs next to nothing. */
+const READ_REQUESTS = 'SELECT r AS read FROM omis_read_requests($1::text[], $2::text[], $3::int[], $4::int[]) AS r';
+
 /** The reads of several requests in one statement, in the order of `keys`. */
 export async function readRequests(db: Database, keys: readonly RequestReadKeys[]): Promise<RequestRead[]> {
   const values = [
@@ -107,12 +111,7 @@ export async function readRequests(db: Database, keys: readonly RequestReadKeys[
     keys.map((k) => (k.jobId === undefined ? (k.launchId ?? null) : null)),
     keys.map((k) => k.jobId ?? null),
   ];
-  // Unnamed, PostgreSQL parses and plans the statement on every execution; named, once per
-  // connection — which only a direct connection (or a pooler that carries named statements) allows.
-  const rows =
-    db.pool && db.namedStatements
-      ? (await db.pool.query<{ read: ReadTuple }>({ name: READ_BATCH_NAME, text: READ_BATCH, values })).rows
-      : await db.query<{ read: ReadTuple }>(READ_BATCH, values);
+  const rows = await db.query<{ read: ReadTuple }>(READ_REQUESTS, values);
   return rows.map((row) => toRead(row.read));
 }
 

@@ -16,7 +16,6 @@ describe('configuration (the Web.config equivalent)', () => {
     });
     expect(config.DATABASE_URL).toBeUndefined();
     expect(config.DIRECT_URL).toBeUndefined();
-    expect(config.OMIS_NAMED_STATEMENTS).toBe(false);
     expect(config.OMIS_SECRET).toBeUndefined();
   });
 
@@ -81,11 +80,6 @@ describe('configuration (the Web.config equivalent)', () => {
     }
   });
 
-  it('reads OMIS_NAMED_STATEMENTS as a flag', () => {
-    expect(loadConfig({ OMIS_NAMED_STATEMENTS: 'on' }).OMIS_NAMED_STATEMENTS).toBe(true);
-    expect(loadConfig({ OMIS_NAMED_STATEMENTS: 'false' }).OMIS_NAMED_STATEMENTS).toBe(false);
-  });
-
   it('reads comma lists, case-insensitively', () => {
     const config = loadConfig({ OMIS_ALLOWED_METHODS: 'post', OMIS_REDIRECT_HOSTS: 'Example.com, *', OMIS_XMLREQURL_HOSTS: 'a.example,b.example' });
     expect(config.OMIS_ALLOWED_METHODS).toEqual(['POST']);
@@ -97,7 +91,6 @@ describe('configuration (the Web.config equivalent)', () => {
     ['PORT', 'eighty'],
     ['PORT', '70000'],
     ['DATABASE_URL', 'mysql://localhost/db'],
-    ['OMIS_NAMED_STATEMENTS', 'sometimes'],
     ['OMIS_ALLOWED_METHODS', 'GET,DELETE'],
     ['OMIS_ALLOWED_METHODS', ' , '],
     ['OMIS_TIMEZONE', 'Mars/Olympus_Mons'],

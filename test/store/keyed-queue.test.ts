@@ -37,4 +37,27 @@ describe('KeyedQueue', () => {
     await blocker;
     expect(queue.size).toBe(0);
   });
+
+  it('starts the next in line when the running work ends its turn early, and only once', async () => {
+    const queue = new KeyedQueue<number>();
+    const log: string[] = [];
+    let finishA!: () => void;
+    const a = queue.run(1, async (turn) => {
+      log.push('a sends its commit');
+      turn.end();
+      turn.end();
+      await new Promise<void>((resolve) => (finishA = resolve));
+      log.push('a committed');
+    });
+    const b = queue.run(1, async () => void log.push('b starts'));
+    const c = queue.run(1, async () => void log.push('c starts'));
+    await b;
+    await tick();
+    // b's turn ended normally; c follows it, while a still waits for its commit.
+    expect(log).toEqual(['a sends its commit', 'b starts', 'c starts']);
+    finishA();
+    await Promise.all([a, c]);
+    expect(log.at(-1)).toBe('a committed');
+    expect(queue.size).toBe(0);
+  });
 });
