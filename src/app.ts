@@ -24,14 +24,44 @@ export interface AppOptions {
   overrides?: Partial<Services> | undefined;
 }
 
+/**
+ * How long connections may be idle or slow. Set on the server the app is built with, so that the
+ * tests' listening app and `omis serve` keep connections alike:
+ *   - an idle keep-alive connection stays open OMIS_KEEPALIVE_SECONDS (IIS: 120 s);
+ *   - a request must arrive whole, headers and body, within OMIS_REQUEST_TIMEOUT_SECONDS (408 after
+ *     it). Node counts these only while a request is arriving, never on an idle connection, and
+ *     looks for overdue requests every connectionsCheckingInterval: a client trickling its headers
+ *     byte by byte is cut off at most that much after the timeout.
+ */
+export function connectionTimeouts(config: Config) {
+  const requestMs = config.OMIS_REQUEST_TIMEOUT_SECONDS * 1000;
+  return {
+    keepAliveTimeout: config.OMIS_KEEPALIVE_SECONDS * 1000,
+    requestTimeout: requestMs,
+    headersTimeout: requestMs,
+    connectionsCheckingInterval: Math.min(5000, Math.max(250, requestMs / 2)),
+  };
+}
+
 /** Options of the Fastify instance itself; the server and the tests both build with these. */
 export function fastifyOptions(config: Config): FastifyServerOptions {
+  const timeouts = connectionTimeouts(config);
   return {
     // Request ids, and no passwords or XML requests in the logs (plugins/logging.ts).
     ...loggingOptions(config),
     // The request line counts against Node's header limit: room for a 64 KiB query plus headers.
     // (Fastify passes `http` to http.createServer; its types only describe it for HTTP/2.)
-    ...({ http: { maxHeaderSize: MAX_QUERY_BYTES + 16 * 1024 } } as object),
+    ...({
+      http: {
+        maxHeaderSize: MAX_QUERY_BYTES + 16 * 1024,
+        // Node checks headersTimeout against requestTimeout when the server is made.
+        requestTimeout: timeouts.requestTimeout,
+        headersTimeout: timeouts.headersTimeout,
+        connectionsCheckingInterval: timeouts.connectionsCheckingInterval,
+      },
+    } as object),
+    keepAliveTimeout: timeouts.keepAliveTimeout,
+    requestTimeout: timeouts.requestTimeout,
     trustProxy: config.OMIS_TRUST_PROXY,
     bodyLimit: bodyBytes(config.OMIS_XML_MAX_BYTES),
     routerOptions: {
@@ -51,7 +81,7 @@ export async function app(fastify: FastifyInstance, options: AppOptions): Promis
   await fastify.register(servicesPlugin, { config, overrides: options.overrides });
   await fastify.register(journalHooksPlugin);
   await fastify.register(transportLimits);
-  await fastify.register(bodyParsers, { bodyBytes: bodyBytes(config.OMIS_XML_MAX_BYTES), fileBytes: config.OMIS_XML_MAX_BYTES });
+  await fastify.register(bodyParsers, { bodyBytes: bodyBytes(config.OMIS_XML_MAX_BYTES), fileBytes: config.OMIS_XML_MAX_BYTES, requestEncoding: config.OMIS_REQUEST_ENCODING });
   await fastify.register(taskManagerRoute);
   await fastify.register(reportRoute);
   await fastify.register(consoleRoute);

@@ -17,9 +17,8 @@ export class ListenError extends Error {
  * again (its simulator stopped) and a ListenError says why.
  */
 export async function startServer(options: AppOptions & { onClose?: () => Promise<void> }): Promise<FastifyInstance> {
+  // Keep-alive and request timeouts come with the app (app.ts connectionTimeouts), as in the tests.
   const app = await buildApp(options);
-  app.server.keepAliveTimeout = 5_000;
-  app.server.requestTimeout = 30_000;
   try {
     await app.listen({ port: options.config.PORT, host: options.config.HOST });
   } catch (error) {

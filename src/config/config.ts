@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { charsetName, isUtf7 } from './charset-names.ts';
 
 /**
  * The Web.config equivalent (docs/API.md#configuration): environment variables, typed and validated
@@ -136,6 +137,25 @@ const envSchema = z.object({
   OMIS_JOURNAL_QUEUE: integer(200, 10, 100_000),
   /** How long a console sign-in lasts. */
   OMIS_CONSOLE_SESSION_MINUTES: integer(480, 5, 43200),
+  /**
+   * How a request body without a `charset` of its own is decoded (the `requestEncoding` of Web.config):
+   * urlencoded bodies and multipart text fields. The query string is always UTF-8.
+   */
+  OMIS_REQUEST_ENCODING: z
+    .string()
+    .trim()
+    .default('utf-8')
+    .refine((value) => charsetName(value) !== undefined && !isUtf7(value), {
+      message: 'must be a character set such as utf-8, big5, gbk or shift_jis',
+    })
+    .transform((value) => charsetName(value)!),
+  /**
+   * How long an idle keep-alive connection stays open: IIS keeps one 120 s, and .NET clients reuse a
+   * pooled connection idle for up to 100 s, so a server closing sooner fails such a client's request now and then.
+   */
+  OMIS_KEEPALIVE_SECONDS: integer(120, 1, 3600),
+  /** How long receiving one request (its headers and its body) may take: slow clients are cut off after it (408). */
+  OMIS_REQUEST_TIMEOUT_SECONDS: integer(30, 1, 3600),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
   // A direct URL beside the embedded database would migrate a database the server does not use.

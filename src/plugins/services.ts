@@ -78,6 +78,7 @@ export default fp<ServicesOptions>(
       redirectHosts: config.OMIS_REDIRECT_HOSTS,
       defaultReturnType: config.OMIS_DEFAULT_RETURN_TYPE,
       timeZone: config.OMIS_TIMEZONE,
+      requestEncoding: config.OMIS_REQUEST_ENCODING,
       fileBytes: config.OMIS_XML_MAX_BYTES,
       bodyBytes: bodyBytes(config.OMIS_XML_MAX_BYTES),
       maxBytes: config.OMIS_XML_MAX_BYTES,

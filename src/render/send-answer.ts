@@ -1,6 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import type { ReturnTypeName } from '../config/config.ts';
-import { csvStream, renderCsv } from './csv-response.ts';
+import { STATUS_CODES } from 'node:http';
+import { csvDocument, csvStream, renderCsv } from './csv-response.ts';
 import { redirectLocation, type RedirectTargets } from './redirect.ts';
 import { httpStatusOf, type Answer } from './answer.ts';
 import { renderXml, xmlChunks } from './xml-response.ts';
@@ -10,11 +11,16 @@ import { shouldStream, streamOf } from './stream-body.ts';
  * The one place a page's answer becomes HTTP (docs/API.md#answers): every answer — records, API
  * errors, a malformed request's 107, 9999, a method the page does not answer — goes out here, in
  * the form the request asked for. A redirect when the plan holds an allowed URL for this outcome;
- * otherwise the body as ReturnType says: XML, CSV, FILE (a CSV attachment with a UTF-8 BOM) or
- * XMLFILE (an XML attachment).
+ * otherwise the body as ReturnType says: XML, CSV (shown on the page), FILE (a CSV attachment with a
+ * UTF-8 BOM) or XMLFILE (an XML attachment).
  */
 export interface RenderPlan {
   returnType: ReturnTypeName;
+  /**
+   * The media type of a CSV answer shown on the page (ReturnType CSV): text/plain, which a browser
+   * displays, unless the request's Accept named text/csv. FILE is always a text/csv attachment.
+   */
+  csvType: 'text/plain' | 'text/csv';
   /** Redirect templates already judged allowed; undefined: answer with the body. */
   redirects: RedirectTargets | undefined;
   /** OMIS_REDIRECT_HOSTS: the final URL is judged again after its placeholders are filled. */
@@ -30,35 +36,69 @@ export function attachmentName(answer: Answer, extension: 'csv' | 'xml'): string
   return `${stem}.${extension}`;
 }
 
-export async function sendAnswer(reply: FastifyReply, answer: Answer, plan: RenderPlan): Promise<void> {
-  // Answers are about one account's records: never cached by a browser or a proxy.
-  reply.header('cache-control', 'no-store').header('x-content-type-options', 'nosniff');
+/** How an answer goes out under a plan: a redirect, or a body of one form with its status and headers. */
+export type AnswerForm =
+  | { location: string }
+  | { status: number; contentType: string; disposition: string | undefined; body: 'xml' | 'csv' | 'csv-bom' };
+
+export function answerForm(answer: Answer, plan: RenderPlan): AnswerForm {
   const location = plan.redirects && redirectLocation(plan.redirects, answer, plan.redirectHosts);
-  if (location !== undefined) {
-    await reply.redirect(location, 302);
-    return;
-  }
-  reply.code(httpStatusOf(answer));
+  if (location !== undefined) return { location };
+  const status = httpStatusOf(answer);
   switch (plan.returnType) {
     case 'XML':
-      await reply.type('text/xml; charset=utf-8').send(xmlBody(answer));
-      return;
+      return { status, contentType: 'text/xml; charset=utf-8', disposition: undefined, body: 'xml' };
     case 'XMLFILE':
-      await reply
-        .type('text/xml; charset=utf-8')
-        .header('content-disposition', `attachment; filename="${attachmentName(answer, 'xml')}"`)
-        .send(xmlBody(answer));
-      return;
+      return { status, contentType: 'text/xml; charset=utf-8', disposition: `attachment; filename="${attachmentName(answer, 'xml')}"`, body: 'xml' };
     case 'CSV':
-      await reply.type('text/csv; charset=utf-8').send(await csvBody(answer));
-      return;
+      return { status, contentType: `${plan.csvType}; charset=utf-8`, disposition: undefined, body: 'csv' };
     case 'FILE':
-      await reply
-        .type('text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="${attachmentName(answer, 'csv')}"`)
-        .send(await csvBody(answer, { bom: true }));
-      return;
+      return { status, contentType: 'text/csv; charset=utf-8', disposition: `attachment; filename="${attachmentName(answer, 'csv')}"`, body: 'csv-bom' };
   }
+}
+
+// Answers are about one account's records: never cached by a browser or a proxy.
+const ALWAYS: ReadonlyArray<[string, string]> = [
+  ['cache-control', 'no-store'],
+  ['x-content-type-options', 'nosniff'],
+];
+
+export async function sendAnswer(reply: FastifyReply, answer: Answer, plan: RenderPlan): Promise<void> {
+  for (const [name, value] of ALWAYS) reply.header(name, value);
+  const form = answerForm(answer, plan);
+  if ('location' in form) {
+    // Said outright so that a HEAD request gets the header its GET gets (Fastify adds it for GET only).
+    await reply.header('content-length', '0').redirect(form.location, 302);
+    return;
+  }
+  reply.code(form.status).type(form.contentType);
+  if (form.disposition !== undefined) reply.header('content-disposition', form.disposition);
+  await reply.send(form.body === 'xml' ? xmlBody(answer) : await csvBody(answer, { bom: form.body === 'csv-bom' }));
+}
+
+/**
+ * The same answer as a whole HTTP/1.1 response on a connection that closes after it: for a request
+ * Node's HTTP parser refused before Fastify saw it (plugins/transport-limits.ts), written straight to
+ * the socket. Only small answers (errors) come this way: the body is built whole.
+ */
+export function answerMessage(answer: Answer, plan: RenderPlan, now = new Date()): Buffer {
+  const form = answerForm(answer, plan);
+  const headers: Array<[string, string]> = [['date', now.toUTCString()], ...ALWAYS, ['connection', 'close']];
+  let status: number;
+  let body = '';
+  if ('location' in form) {
+    status = 302;
+    headers.push(['location', form.location]);
+  } else {
+    status = form.status;
+    headers.push(['content-type', form.contentType]);
+    if (form.disposition !== undefined) headers.push(['content-disposition', form.disposition]);
+    body = form.body === 'xml' ? renderXml(answer) : [...csvDocument(answer, { bom: form.body === 'csv-bom' })].join('');
+  }
+  const bytes = Buffer.from(body, 'utf8');
+  headers.push(['content-length', String(bytes.length)]);
+  const head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n${headers.map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n`;
+  return Buffer.concat([Buffer.from(head, 'latin1'), bytes]);
 }
 
 // Large answers (thousands of jobs) are streamed as the client reads them (render/stream-body.ts).

@@ -10,13 +10,15 @@ export const XML_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>';
 // Characters XML 1.0 cannot carry at all; they are dropped rather than producing a broken document.
 // eslint-disable-next-line no-control-regex
 const NOT_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-const SPECIAL = /[&<>"']/g;
-const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+// Escaped as .NET's XmlWriter escapes element text: `&`, `<` and `>` only. An apostrophe or a quote
+// stays as it is (clients match `LaunchID doesn't exist` as a string); the answer has no attributes.
+const SPECIAL = /[&<>]/g;
+const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
 
 // Text with none of the characters above (the usual case) is returned as it is, without the two
 // replacements: a few microseconds on every answer (docs/PERFORMANCE.md).
 // eslint-disable-next-line no-control-regex
-const NOTHING_TO_ESCAPE = /^[^&<>"'\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]*$/;
+const NOTHING_TO_ESCAPE = /^[^&<>\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]*$/;
 
 export function escapeXml(value: string): string {
   if (NOTHING_TO_ESCAPE.test(value)) return value;

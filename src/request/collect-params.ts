@@ -5,6 +5,8 @@ import { parseUrlEncoded } from './aspnet-decode.ts';
 import type { NamedValues } from './param-bag.ts';
 import { Field } from './fields.ts';
 import { BodyOverLimitError, meterBody } from './body-meter.ts';
+import { bodyDecoder, UnknownCharsetError, type Decode } from './charsets.ts';
+import { MULTIPART_FIELDS, MULTIPART_FILES } from './limits.ts';
 
 /**
  * The parameter sources HTTP carries (docs/API.md#parameter-sources): the query string, and a POST's
@@ -57,6 +59,8 @@ export interface CollectLimits {
   fileBytes: number;
   /** Largest body, however it arrives. */
   bodyBytes: number;
+  /** OMIS_REQUEST_ENCODING: how a body without a charset of its own is decoded (request/charsets.ts); default UTF-8. */
+  requestEncoding?: string | undefined;
 }
 
 /** The query string's fields, decoded as ASP.NET decodes them. */
@@ -73,20 +77,29 @@ export interface Form {
 export async function readForm(request: FastifyRequest, limits: CollectLimits): Promise<Form> {
   const files: UploadedFile[] = [];
   if (request.method !== 'POST') return { fields: [], files };
-  if (request.isMultipart()) return { fields: storableText(await readMultipart(request, files, limits)), files };
+  if (request.isMultipart()) {
+    let decode: Decode;
+    try {
+      decode = bodyDecoder(request.headers['content-type'], limits.requestEncoding ?? 'utf-8');
+    } catch (error) {
+      if (error instanceof UnknownCharsetError) throw new TransportError(400, error.message);
+      throw error;
+    }
+    return { fields: storableText(await readMultipart(request, files, limits, decode)), files };
+  }
   // Set by the urlencoded parser (plugins/body-parsers.ts).
   if (Array.isArray(request.body)) return { fields: storableText(request.body as NamedValues), files };
   return { fields: [], files };
 }
 
-async function readMultipart(request: FastifyRequest, files: UploadedFile[], limits: CollectLimits): Promise<NamedValues> {
+async function readMultipart(request: FastifyRequest, files: UploadedFile[], limits: CollectLimits, decode: Decode): Promise<NamedValues> {
   const fields: Array<[string, string]> = [];
   try {
-    await readParts(request, files, limits, fields);
+    await readParts(request, files, limits, fields, decode);
   } catch (error) {
     if (error instanceof TransportError) throw error;
     if (error instanceof BodyOverLimitError) throw new TransportError(413, error.message);
-    // Over a count limit (parts, fields, files: 413) or malformed (a cut-off body, a bad boundary).
+    // Over a count limit (parts: 413) or malformed (a cut-off body, a bad boundary).
     const status = (error as { statusCode?: number }).statusCode;
     const message = (error as Error).message?.split('\n')[0] || 'malformed multipart body';
     throw new TransportError(status !== undefined && status >= 400 && status < 500 ? status : 400, message);
@@ -94,17 +107,25 @@ async function readMultipart(request: FastifyRequest, files: UploadedFile[], lim
   return fields;
 }
 
-async function readParts(request: FastifyRequest, files: UploadedFile[], limits: CollectLimits, fields: Array<[string, string]>) {
+/**
+ * Every part arrives as bytes (plugins/body-parsers.ts makes the multipart parser hand each over as a
+ * stream): a part with a file name is a file, any other a text field, decoded here in the body's
+ * character set — as ASP.NET reads a form item, whatever the part's own Content-Type says.
+ */
+async function readParts(request: FastifyRequest, files: UploadedFile[], limits: CollectLimits, fields: Array<[string, string]>, decode: Decode) {
   const parts = request.parts()[Symbol.asyncIterator]();
   // The first next() pipes the body into the multipart parser; only then may the meter listen.
   let next = parts.next();
   const meter = meterBody(request.raw, limits.bodyBytes);
+  let fileCount = 0;
   try {
     for (;;) {
       const step = await Promise.race([next, meter.exceeded]);
       if (step.done) return;
       const part = step.value;
-      if (part.type === 'file') {
+      if (part.type !== 'file') throw new Error('multipart: a part was not handed over as bytes');
+      if (part.filename !== undefined) {
+        if (++fileCount > MULTIPART_FILES) throw new TransportError(413, `more than ${MULTIPART_FILES} files`);
         if (part.fieldname.toLowerCase() === Field.xmlReqFilePath.toLowerCase()) {
           files.push(await Promise.race([readFilePart(part, limits.fileBytes), meter.exceeded]));
         } else {
@@ -113,12 +134,12 @@ async function readParts(request: FastifyRequest, files: UploadedFile[], limits:
           await Promise.race([new Promise<void>((resolve) => part.file.once('end', resolve).once('error', () => resolve())), meter.exceeded]);
         }
       } else {
+        if (fields.length >= MULTIPART_FIELDS) throw new TransportError(413, `more than ${MULTIPART_FIELDS} fields`);
+        const value = await Promise.race([readFilePart(part, limits.fileBytes), meter.exceeded]);
         // An XmlRequest cut at its limit goes on, to be refused as an XML request over the limit (103).
         const isXml = part.fieldname.toLowerCase() === Field.xmlRequest.toLowerCase();
-        if (part.fieldnameTruncated || (part.valueTruncated && !isXml)) {
-          throw new TransportError(413, `multipart field ${part.fieldname.slice(0, 64)} is too large`);
-        }
-        fields.push([part.fieldname, typeof part.value === 'string' ? part.value : String(part.value)]);
+        if (value.truncated && !isXml) throw new TransportError(413, `multipart field ${part.fieldname.slice(0, 64)} is too large`);
+        fields.push([part.fieldname, decode(value.content)]);
       }
       next = parts.next();
     }

@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { ReturnTypeName } from '../config/config.ts';
 import { ApiError, ErrorCodes } from '../errors/error-codes.ts';
 import type { RenderPlan } from '../render/send-answer.ts';
+import { acceptsCsv } from './accept.ts';
 import { requestedAction, QUERY_LABEL, type RequestedAction } from './actions.ts';
 import { queryFields, readForm, type CollectLimits } from './collect-params.ts';
 import { Field } from './fields.ts';
@@ -31,6 +32,8 @@ export interface PageOrigin {
    * (auth/signed-in.ts). Its requests carry no credentials.
    */
   signedIn?: SessionAccount | undefined;
+  /** The request's `Accept` names `text/csv`: a CSV answer goes out as text/csv rather than text/plain. */
+  acceptsCsv?: boolean | undefined;
 }
 
 export interface SessionAccount {
@@ -80,7 +83,7 @@ export interface PageRequestOptions extends CollectLimits, XmlSourceOptions {
   timeZone: string;
 }
 
-/** Methods the original page ever answered; any other gets HTTP 405 (ErrorCode 105). */
+/** Methods the original page ever answered (HEAD is answered as GET); any other gets HTTP 405 (ErrorCode 105). */
 const PAGE_METHODS = new Set(['GET', 'POST']);
 
 const RETURN_TYPES: Record<string, ReturnTypeName> = { XML: 'XML', '1': 'XML', CSV: 'CSV', '2': 'CSV', FILE: 'FILE', '3': 'FILE', XMLFILE: 'XMLFILE' };
@@ -93,14 +96,17 @@ export function returnTypeOf(bag: ParamBag, fallback: ReturnTypeName): ReturnTyp
 
 /** Reads a request to the page. API-level refusals are part of the value; only the unexpected throws. */
 export async function readPageRequest(request: FastifyRequest, options: PageRequestOptions): Promise<PageRequest> {
-  const origin: PageOrigin = { clientIp: request.ip, via: 'api' };
+  const origin: PageOrigin = { clientIp: request.ip, via: 'api', acceptsCsv: acceptsCsv(request.headers.accept) };
   const bag = new ParamBag([['query', queryFields(request.raw.url ?? '')]]);
-  if (!PAGE_METHODS.has(request.method)) return refused(bag, origin, new ApiError(ErrorCodes.METHOD_NOT_ALLOWED, undefined, 405), options);
+  // IIS runs the page for HEAD exactly as for GET (an action included); only the body is left out,
+  // which Node does for every answer to a HEAD request.
+  const method = request.method === 'HEAD' ? 'GET' : request.method;
+  if (!PAGE_METHODS.has(method)) return refused(bag, origin, new ApiError(ErrorCodes.METHOD_NOT_ALLOWED, undefined, 405), options);
   let xmlSource: XmlSourceField | undefined;
   try {
     const form = await readForm(request, options);
     bag.add('form', form.fields);
-    if (!options.allowedMethods.includes(request.method)) throw new ApiError(ErrorCodes.METHOD_NOT_ALLOWED);
+    if (!options.allowedMethods.includes(method)) throw new ApiError(ErrorCodes.METHOD_NOT_ALLOWED);
     xmlSource = await addXmlSource(bag, form.files, options);
     // Judged before acting: a refused redirect (106) must leave every record as it was.
     const redirects = checkRedirects(bag, options.redirectHosts);
@@ -129,9 +135,9 @@ export function pageRequestFromFields(fields: NamedValues, origin: PageOrigin, o
  * A request HTTP itself could not take apart (a body over its limit, a broken Content-Length): 107
  * with the given status, answered in the form its query string asks for, where that can be read.
  */
-export function malformedPageRequest(url: string, clientIp: string, status: number, options: PageRequestOptions): PageRequest {
+export function malformedPageRequest(url: string, clientIp: string, status: number, options: PageRequestOptions, accept?: string | string[]): PageRequest {
   const bag = new ParamBag([['query', queryFields(url)]]);
-  return refused(bag, { clientIp, via: 'api' }, new ApiError(ErrorCodes.MALFORMED, undefined, status), options);
+  return refused(bag, { clientIp, via: 'api', acceptsCsv: acceptsCsv(accept) }, new ApiError(ErrorCodes.MALFORMED, undefined, status), options);
 }
 
 function fromBag(bag: ParamBag, origin: PageOrigin, options: PageRequestOptions, redirects: RenderPlan['redirects'], xmlSource: XmlSourceField | undefined): PageRequest {
@@ -205,7 +211,12 @@ function common(bag: ParamBag, origin: PageOrigin, options: PageRequestOptions, 
     // The licence is the points module's, needed whenever JobAction 5 is asked for (licences come before syntax).
     needsPoints: jobAction === '5',
     echo: { launchId: bag.text(Field.launchId) ?? '', jobId: bag.text(Field.jobId) ?? '' },
-    plan: { returnType: returnTypeOf(bag, options.defaultReturnType), redirects, redirectHosts: options.redirectHosts },
+    plan: {
+      returnType: returnTypeOf(bag, options.defaultReturnType),
+      csvType: origin.acceptsCsv ? 'text/csv' : 'text/plain',
+      redirects,
+      redirectHosts: options.redirectHosts,
+    },
     label: requested?.label ?? QUERY_LABEL,
     trace: bag.traced(),
     xmlSource,

@@ -1,3 +1,4 @@
+import { METHODS } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ErrorCodes } from '../errors/error-codes.ts';
 import { describeDatabaseError, isTransientDatabaseError } from '../db/wait-for-database.ts';
@@ -15,8 +16,12 @@ import type { PageNotes } from '../tasks/page-flow.ts';
  */
 export default async function taskManagerRoute(app: FastifyInstance) {
   const { page, pageOptions, config, journal } = app.services;
+  // Every method Node's parser takes (WebDAV's too; CONNECT is a tunnel, not a request to a page).
+  for (const method of METHODS) {
+    if (method !== 'CONNECT' && !app.supportedMethods.includes(method)) app.addHttpMethod(method, { hasBody: true });
+  }
   app.route({
-    method: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'],
+    method: app.supportedMethods.filter((method) => method !== 'CONNECT'),
     url: PAGE_PATH,
     // The request journal keeps each request once its answer has gone (no hook when OMIS_JOURNAL is off).
     ...(journal ? journalHooks(journal) : {}),

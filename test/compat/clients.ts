@@ -35,8 +35,9 @@ export const pythonClient: CompatClient = {
           headers: Record<string, string>;
           body: string;
           read: CompatAnswer['clientRead'];
+          localPort?: number;
         }>;
-        resolve(answers.map((a) => answerOf(a.status, a.headers, Buffer.from(a.body, 'base64'), a.read)));
+        resolve(answers.map((a) => answerOf(a.status, a.headers, Buffer.from(a.body, 'base64'), a.read, a.localPort)));
       });
       child.stdin.end(JSON.stringify({ origin, requests }));
     });
@@ -52,10 +53,16 @@ const urlencoded = (option: string, fields: Fields = []) => fields.flatMap(([nam
 const formFields = (fields: Fields) =>
   fields.flatMap(([name, value]) => (/^[@<]|;/.test(value) ? ['--form-string', `${name}=${value}`] : ['-F', `${name}=${value}`]));
 
-/** curl's arguments for one request: `-G --data-urlencode` for a GET, `-F` for a form. */
+/**
+ * curl's arguments for one request: `-G --data-urlencode` for a GET, `-F` for a form, `-I` for HEAD,
+ * `-H` for extra headers. A raw query string goes into the URL itself with `-g` (curlUrl).
+ */
 export function curlArguments(request: CompatRequest): string[] {
-  if (request.method === 'GET') return ['--get', ...urlencoded('--data-urlencode', request.query)];
-  const args = urlencoded('--url-query', request.query);
+  const headers = Object.entries(request.headers ?? {}).flatMap(([name, value]) => ['--header', `${name}: ${value}`]);
+  if (request.rawQuery !== undefined) return ['--globoff', ...(request.method === 'HEAD' ? ['--head'] : []), ...headers];
+  if (request.method === 'HEAD') return ['--head', '--get', ...urlencoded('--data-urlencode', request.query), ...headers];
+  if (request.method === 'GET') return ['--get', ...urlencoded('--data-urlencode', request.query), ...headers];
+  const args = [...urlencoded('--url-query', request.query), ...headers];
   if (request.form?.encoding === 'multipart') args.push(...formFields(request.form.fields));
   else if (request.form) args.push(...urlencoded('--data-urlencode', request.form.fields));
   else args.push('--request', 'POST');
@@ -87,11 +94,11 @@ export const curlClient: CompatClient = {
       for (const [i, request] of requests.entries()) {
         const headerFile = join(dir, `${i}.headers`);
         const bodyFile = join(dir, `${i}.body`);
-        const url = origin + (request.path ?? PAGE_PATH);
+        const url = origin + (request.path ?? PAGE_PATH) + (request.rawQuery === undefined ? '' : `?${request.rawQuery}`);
         await run('curl', ['--silent', '--show-error', '--max-time', '30', '--dump-header', headerFile, '--output', bodyFile, ...curlArguments(request), url]);
         const { status, headers } = parseHeaderDump(await readFile(headerFile, 'latin1'));
-        // curl writes no output file for an empty body.
-        const body = await readFile(bodyFile).catch(() => Buffer.alloc(0));
+        // curl writes no output file for an empty body; with --head it writes the headers there.
+        const body = request.method === 'HEAD' ? Buffer.alloc(0) : await readFile(bodyFile).catch(() => Buffer.alloc(0));
         answers.push(answerOf(status, headers, body));
       }
       return answers;

@@ -4,18 +4,25 @@
 Reads {"origin": "http://host:port", "requests": [...]} as JSON on stdin, sends the requests one
 after another, and prints a JSON list of answers on stdout, in the same order. A request is
 {"method", "path", "query": [[name, value]...], "form": {"encoding": "multipart"|"urlencoded",
-"fields": [[name, value]...]}} (test/compat/compat-request.ts). An answer is {"status",
-"headers" (names lower-cased), "body" (base64), "read"}: "read" is what ElementTree made of an XML
-answer (its top-level fields), or null for any other answer.
+"fields": [[name, value]...], "charset"}, "headers", "sameConnection": {"idleSeconds"}}
+(test/compat/compat-request.ts). An answer is {"status", "headers" (names lower-cased), "body"
+(base64), "read"}: "read" is what ElementTree made of an XML answer (its top-level fields), or null
+for any other answer.
+
+A request with "sameConnection" is sent with http.client on the connection of the request before
+it, after sleeping "idleSeconds" (as a pooled .NET or Java client reuses an idle connection); its
+answer says the connection's local port ("localPort"), so that the reuse can be seen.
 """
 import base64
+import http.client
 import json
 import sys
+import time
 import urllib.error
 import urllib.request
 import uuid
 import xml.etree.ElementTree as ElementTree
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 
 class KeepRedirects(urllib.request.HTTPRedirectHandler):
@@ -58,35 +65,72 @@ def pairs(fields):
     return [(name, value) for name, value in fields]
 
 
-def send(origin, request):
-    url = origin + request.get('path', '/WebAPI/TaskManager.aspx')
+def prepare(request):
+    """The request's path with its query string, body and headers."""
+    path = request.get('path', '/WebAPI/TaskManager.aspx')
     if request.get('query'):
-        url += '?' + urlencode(pairs(request['query']))
+        path += '?' + urlencode(pairs(request['query']))
     data = None
-    headers = {}
+    headers = dict(request.get('headers', {}))
     form = request.get('form')
     if form and form['encoding'] == 'multipart':
         data, headers['Content-Type'] = multipart_body(form['fields'])
+    elif form and form.get('charset'):
+        # A legacy form page in Big5: the browser (or script) encodes the fields in the page's charset.
+        data = urlencode(pairs(form['fields']), encoding=form['charset']).encode('ascii')
+        headers['Content-Type'] = 'application/x-www-form-urlencoded; charset=' + form['charset']
     elif form:
         data = urlencode(pairs(form['fields'])).encode('ascii')
         headers['Content-Type'] = 'application/x-www-form-urlencoded'
-    outgoing = urllib.request.Request(url, data=data, headers=headers, method=request['method'])
+    return path, data, headers
+
+
+class Connection:
+    """One http.client connection, kept between the requests that ask for it."""
+
+    def __init__(self, origin):
+        parts = urlsplit(origin)
+        self.connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+
+    def send(self, request):
+        path, data, headers = prepare(request)
+        self.connection.request(request['method'], path, body=data, headers=headers)
+        response = self.connection.getresponse()
+        body = response.read()
+        return response.status, response.headers, body, self.connection.sock.getsockname()[1]
+
+
+def send(origin, request, connection):
+    if request.get('sameConnection'):
+        time.sleep(request['sameConnection']['idleSeconds'])
+        status, received, body, port = connection.send(request)
+        return answer(status, received, body, port)
+    path, data, headers = prepare(request)
+    outgoing = urllib.request.Request(origin + path, data=data, headers=headers, method=request['method'])
     try:
         with OPENER.open(outgoing, timeout=30) as response:
             status, received, body = response.status, response.headers, response.read()
     except urllib.error.HTTPError as error:
         status, received, body = error.code, error.headers, error.read()
-    return {
+    return answer(status, received, body)
+
+
+def answer(status, received, body, port=None):
+    result = {
         'status': status,
         'headers': {name.lower(): value for name, value in received.items()},
         'body': base64.b64encode(body).decode('ascii'),
         'read': read_xml(body, received.get('Content-Type', '')),
     }
+    if port is not None:
+        result['localPort'] = port
+    return result
 
 
 def main():
     batch = json.load(sys.stdin)
-    answers = [send(batch['origin'], request) for request in batch['requests']]
+    connection = Connection(batch['origin'])
+    answers = [send(batch['origin'], request, connection) for request in batch['requests']]
     json.dump(answers, sys.stdout)
 
 

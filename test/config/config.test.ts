@@ -57,6 +57,28 @@ describe('configuration (the Web.config equivalent)', () => {
     }
   });
 
+  it('keeps idle connections 120 s and gives a request 30 s to arrive, unless told otherwise', () => {
+    expect(loadConfig({})).toMatchObject({ OMIS_KEEPALIVE_SECONDS: 120, OMIS_REQUEST_TIMEOUT_SECONDS: 30 });
+    expect(loadConfig({ OMIS_KEEPALIVE_SECONDS: '300', OMIS_REQUEST_TIMEOUT_SECONDS: '5' })).toMatchObject({ OMIS_KEEPALIVE_SECONDS: 300, OMIS_REQUEST_TIMEOUT_SECONDS: 5 });
+    for (const [name, value] of [
+      ['OMIS_KEEPALIVE_SECONDS', '0'],
+      ['OMIS_KEEPALIVE_SECONDS', 'forever'],
+      ['OMIS_KEEPALIVE_SECONDS', '3601'],
+      ['OMIS_REQUEST_TIMEOUT_SECONDS', '0'],
+      ['OMIS_REQUEST_TIMEOUT_SECONDS', '-1'],
+    ]) {
+      expect(() => loadConfig({ [name!]: value }), `${name}=${value}`).toThrowError(new RegExp(`${name}: `));
+    }
+  });
+
+  it('decodes request bodies in UTF-8 unless OMIS_REQUEST_ENCODING names another character set', () => {
+    expect(loadConfig({}).OMIS_REQUEST_ENCODING).toBe('utf-8');
+    expect(loadConfig({ OMIS_REQUEST_ENCODING: ' Big5 ' }).OMIS_REQUEST_ENCODING).toBe('big5');
+    expect(loadConfig({ OMIS_REQUEST_ENCODING: 'shift_jis' }).OMIS_REQUEST_ENCODING).toBe('shift_jis');
+    for (const value of ['klingon', 'base64', 'utf-7', '']) {
+      expect(() => loadConfig({ OMIS_REQUEST_ENCODING: value }), value).toThrowError(/OMIS_REQUEST_ENCODING: must be a character set/);
+    }
+  });
 
   it('reads comma lists, case-insensitively', () => {
     const config = loadConfig({ OMIS_ALLOWED_METHODS: 'post', OMIS_REDIRECT_HOSTS: 'Example.com, *', OMIS_XMLREQURL_HOSTS: 'a.example,b.example' });

@@ -5,8 +5,8 @@ import { escapeXml } from '../../src/render/xml-response.ts';
 /** escapeXml's shortcut for plain text must never change an answer: checked against the full path. */
 // eslint-disable-next-line no-control-regex
 const NOT_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
-const full = (value: string) => value.replace(NOT_XML_CHAR, '').replace(/[&<>"']/g, (ch) => ENTITIES[ch]!);
+const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
+const full = (value: string) => value.replace(NOT_XML_CHAR, '').replace(/[&<>]/g, (ch) => ENTITIES[ch]!);
 
 describe('escapeXml with its plain-text shortcut', () => {
   it.each(['', 'Newsletter', '週年慶 Anniversary', '😀 emoji', 'a&b', '<x>', 'tab\there', 'bell\u0007', 'lone\uD800', '\uFFFF', "it's"])(
@@ -15,6 +15,11 @@ describe('escapeXml with its plain-text shortcut', () => {
       expect(escapeXml(value)).toBe(full(value));
     },
   );
+
+  it('escapes only &, < and > in text, as .NET XmlWriter does: quotes and apostrophes stay', () => {
+    expect(escapeXml(`LaunchID doesn't exist`)).toBe(`LaunchID doesn't exist`);
+    expect(escapeXml(`a "b" & <c> 'd'`)).toBe(`a "b" &amp; &lt;c&gt; 'd'`);
+  });
 
   it('equals the full path for any string', () => {
     const unit = fc.oneof(fc.constantFrom('&', '<', '>', '"', "'", '\u0000', '\u0009', '\u000B', '\uD83D', '\uDE00', '\uFFFE', 'a', '週'), fc.string({ maxLength: 1 }));

@@ -4,6 +4,7 @@ import { configWith } from '../../src/config/config.ts';
 import { parseUrlEncoded } from '../../src/request/aspnet-decode.ts';
 import { ParamBag } from '../../src/request/param-bag.ts';
 import { returnTypeOf } from '../../src/request/page-request.ts';
+import { acceptsCsv } from '../../src/request/accept.ts';
 import { allowedRedirects } from '../../src/request/redirect-targets.ts';
 import { attachmentName, sendAnswer } from '../../src/render/send-answer.ts';
 import type { Answer } from '../../src/render/answer.ts';
@@ -17,6 +18,7 @@ async function renderer(answers: Record<string, Answer>, env: Record<string, str
     const bag = new ParamBag([['query', parseUrlEncoded(request.url.split('?')[1] ?? '')]]);
     const plan = {
       returnType: returnTypeOf(bag, config.OMIS_DEFAULT_RETURN_TYPE),
+      csvType: acceptsCsv(request.headers.accept) ? ('text/csv' as const) : ('text/plain' as const),
       redirects: allowedRedirects(bag, config.OMIS_REDIRECT_HOSTS),
       redirectHosts: config.OMIS_REDIRECT_HOSTS,
     };
@@ -69,11 +71,25 @@ describe('sendAnswer', () => {
     expect(res.body).toMatch(/^<\?xml version="1.0" encoding="utf-8"\?>\n<RESPONSE>/);
   });
 
-  it('answers CSV inline, without a BOM', async () => {
+  it('answers CSV inline as text/plain, which browsers display, without a BOM', async () => {
     const res = await app.inject('/launch?ReturnType=csv');
-    expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(res.headers['content-type']).toBe('text/plain; charset=utf-8');
     expect(res.headers['content-disposition']).toBeUndefined();
     expect(res.body.startsWith('ErrorCode,ErrorMSG,RecordType,')).toBe(true);
+  });
+
+  it('answers CSV as text/csv when the request asks for text/csv by name', async () => {
+    const res = await app.inject({ url: '/launch?ReturnType=csv', headers: { accept: 'text/csv' } });
+    expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(res.headers['content-disposition']).toBeUndefined();
+    const browser = await app.inject({ url: '/launch?ReturnType=csv', headers: { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' } });
+    expect(browser.headers['content-type']).toBe('text/plain; charset=utf-8');
+  });
+
+  it('answers FILE as a text/csv attachment whatever the Accept header says', async () => {
+    const res = await app.inject({ url: '/launch?ReturnType=FILE', headers: { accept: 'text/html,*/*;q=0.8' } });
+    expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(res.headers['content-disposition']).toBe('attachment; filename="launch-5001.csv"');
   });
 
   it('answers FILE (3) as a CSV attachment named after the record, with a UTF-8 BOM', async () => {
@@ -93,7 +109,7 @@ describe('sendAnswer', () => {
 
   it.each([
     ['XML', 'text/xml; charset=utf-8', undefined, '<ErrorCode>111</ErrorCode>'],
-    ['CSV', 'text/csv; charset=utf-8', undefined, "111,LaunchID doesn't exist,,77,"],
+    ['CSV', 'text/plain; charset=utf-8', undefined, "111,LaunchID doesn't exist,,77,"],
     ['FILE', 'text/csv; charset=utf-8', 'attachment; filename="error.csv"', "111,LaunchID doesn't exist,,77,"],
     ['XMLFILE', 'text/xml; charset=utf-8', 'attachment; filename="error.xml"', '<LaunchID>77</LaunchID>'],
   ])('answers an error in the form asked for: %s', async (form, type, disposition, text) => {

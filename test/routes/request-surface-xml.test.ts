@@ -86,7 +86,7 @@ describe(`XML request sources over HTTP (${databaseKind})`, () => {
     it('takes the ReturnType and redirects from the XML too', async () => {
       const doc = xmlRequest({ ...logins.mkt, LaunchID: '5001', ReturnType: 'CSV' });
       const res = await fetch(`${origin}${pageUrl({ XmlRequest: doc })}`);
-      expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+      expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8');
     });
 
     it.each([
