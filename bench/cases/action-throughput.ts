@@ -5,7 +5,7 @@ import type { Request } from 'autocannon';
 import { startChildServer } from '../lib/child-server.ts';
 import { BENCH_LOGIN } from '../lib/bench-db.ts';
 import { fmt, table } from '../lib/load.ts';
-import { alternateRounds, headlineOf, startProjects, versus, type BenchServer, type HeadlineRow, type ProjectVariant } from '../lib/rounds.ts';
+import { targetLine, alternateRounds, headlineOf, startProjects, versus, type BenchServer, type HeadlineRow, type ProjectVariant } from '../lib/rounds.ts';
 
 /**
  * An action under contention: every connection pauses and unpauses one running job in turn
@@ -14,6 +14,9 @@ import { alternateRounds, headlineOf, startProjects, versus, type BenchServer, t
  * job, update it, write an audit row) and answering the project's bytes.
  */
 export const ACTION_JOB_ID = 9001;
+
+/** The action's target against the bare transaction (docs/PERFORMANCE.md). */
+export const ACTION_TARGET = 0.7;
 
 export interface ActionOptions {
   dbUrl: string;
@@ -70,7 +73,8 @@ export async function runActionThroughput(options: ActionOptions): Promise<{ rep
       `JobAction 3 and 4 alternating on one running job (every action waits for its row lock), ${options.connections} connections, ` +
       `${options.rounds} alternated rounds of ${options.seconds} s each after ${options.warmupSeconds} s of warm-up per server (medians)\n` +
       table(['server', 'req/s', 'p50', 'p99', 'server CPU/req', 'PostgreSQL CPU/req', 'vs baseline'], rows) +
-      '\n';
+      '\n' +
+      targetLine(servers[1]!.label, summaries.get(servers[1]!.label)!, base, ACTION_TARGET);
     return { report, headline: headlineOf('JobAction 3/4 on one job', options.connections, servers, summaries) };
   } finally {
     for (const { server } of servers) await server.stop();

@@ -110,6 +110,17 @@ export function versus(s: Summary, base: Summary): string {
   return `${fmt.ratio(s.rps / base.rps)} req/s, p99 ${p99}`;
 }
 
+/**
+ * Whether a project server meets its target against the baseline of the same run: at least
+ * `minRatio` of its requests per second, and a p99 at most twice its p99 (a baseline p99 under the
+ * 1 ms autocannon can tell counts as 1 ms).
+ */
+export function targetLine(label: string, s: Summary, base: Summary, minRatio: number): string {
+  const ratio = s.rps / base.rps;
+  const p99Met = s.p99 <= 2 * Math.max(base.p99, 1);
+  return `target (${label}): req/s >= ${minRatio.toFixed(2)}× → ${ratio >= minRatio ? 'met' : 'NOT met'}; p99 <= 2× → ${p99Met ? 'met' : 'NOT met'}\n`;
+}
+
 /** One line of the closing summary: a project server against its baseline, at one concurrency. */
 export interface HeadlineRow {
   case: string;
