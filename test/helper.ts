@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
@@ -181,6 +182,30 @@ export function useSeededApp(seed: unknown = standardSeed, options: Omit<TestApp
       await t.close?.();
     }
   });
+  return t;
+}
+
+export interface ListeningApp extends TestApp {
+  /** `http://127.0.0.1:PORT` */
+  origin: string;
+  port: number;
+}
+
+/**
+ * An app with `seed` listening on a free port of 127.0.0.1, for the tests where the transport
+ * matters (real HTTP clients, raw sockets); closed when the file's tests end. The records are the
+ * file's own: a test may change them.
+ */
+export function useListeningApp(options: Omit<TestAppOptions, 'database'> = {}, seed: unknown = standardSeed): ListeningApp {
+  const t = {} as ListeningApp;
+  beforeAll(async () => {
+    Object.assign(t, await buildTestApp(options));
+    await seedWith(t.db, seed);
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    t.port = (t.app.server.address() as AddressInfo).port;
+    t.origin = `http://127.0.0.1:${t.port}`;
+  });
+  afterAll(async () => t.close?.());
   return t;
 }
 

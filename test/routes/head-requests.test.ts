@@ -1,9 +1,8 @@
 import net from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, databaseKind, pageUrl, seedWith, type TestApp } from '../helper.ts';
-import { logins, standardSeed } from '../fixtures/standard-seed.ts';
+import { describe, expect, it } from 'vitest';
+import { databaseKind, pageUrl, useListeningApp } from '../helper.ts';
+import { logins } from '../fixtures/standard-seed.ts';
 import { auditRows, launchRow, makeLaunch } from '../factories.ts';
-import { listen } from './request-surface-helpers.ts';
 
 /**
  * HEAD is answered as IIS answers it: the page runs exactly as for the same GET (an action included),
@@ -44,14 +43,7 @@ const comparable = (headers: Record<string, string>) => {
 };
 
 describe(`HEAD requests to the page (${databaseKind})`, () => {
-  let t: TestApp;
-  let origin: string;
-  beforeAll(async () => {
-    t = await buildTestApp({ env: { OMIS_REDIRECT_HOSTS: 'client.example' } });
-    await seedWith(t.db, standardSeed);
-    origin = await listen(t.app);
-  });
-  afterAll(async () => t?.close());
+  const t = useListeningApp({ env: { OMIS_REDIRECT_HOSTS: 'client.example' } });
 
   it.each([
     ['a launch query', { ...logins.mkt, LaunchID: '5001' }],
@@ -63,8 +55,8 @@ describe(`HEAD requests to the page (${databaseKind})`, () => {
     ['a redirect (302)', { ...logins.mkt, LaunchID: '5001', SuccessfulUrl: 'https://client.example/ok?e=%errorcode%' }],
   ])('answers %s with the status and headers of the same GET, and no body', async (_what, fields) => {
     const path = pageUrl(fields as Record<string, string>);
-    const get = await exchange(origin, 'GET', path);
-    const head = await exchange(origin, 'HEAD', path);
+    const get = await exchange(t.origin, 'GET', path);
+    const head = await exchange(t.origin, 'HEAD', path);
     expect(head.status).toBe(get.status);
     expect(comparable(head.headers)).toEqual(comparable(get.headers));
     if (get.status !== 302) expect(Number(head.headers['content-length'])).toBe(get.rest.length);
@@ -73,7 +65,7 @@ describe(`HEAD requests to the page (${databaseKind})`, () => {
 
   it('carries out the action a HEAD request names, as IIS ran the page, and audits it', async () => {
     const { launchId } = await makeLaunch(t.db, { status: 3 });
-    const head = await exchange(origin, 'HEAD', pageUrl({ ...logins.mkt, LaunchID: String(launchId), LaunchAction: '3' }));
+    const head = await exchange(t.origin, 'HEAD', pageUrl({ ...logins.mkt, LaunchID: String(launchId), LaunchAction: '3' }));
     expect(head.status).toBe(200);
     expect(head.rest.length).toBe(0);
     expect((await launchRow(t.db, launchId)).error_code).toBe(-2);
@@ -83,8 +75,7 @@ describe(`HEAD requests to the page (${databaseKind})`, () => {
   });
 
   it('keeps the connection for the next request, as after a GET', async () => {
-    const { hostname, port } = new URL(origin);
-    const socket = net.connect(Number(port), hostname);
+    const socket = net.connect(t.port, '127.0.0.1');
     const path = pageUrl({ ...logins.mkt, LaunchID: '5001' });
     let received = '';
     const got = (pattern: RegExp) =>
@@ -103,19 +94,12 @@ describe(`HEAD requests to the page (${databaseKind})`, () => {
 });
 
 describe(`HEAD with OMIS_ALLOWED_METHODS=POST (${databaseKind})`, () => {
-  let t: TestApp;
-  let origin: string;
-  beforeAll(async () => {
-    t = await buildTestApp({ env: { OMIS_ALLOWED_METHODS: 'POST' } });
-    await seedWith(t.db, standardSeed);
-    origin = await listen(t.app);
-  });
-  afterAll(async () => t?.close());
+  const t = useListeningApp({ env: { OMIS_ALLOWED_METHODS: 'POST' } });
 
   it('answers as the GET would: 105 in the body (HTTP 200), so without a body here', async () => {
     const path = pageUrl({ ...logins.mkt, LaunchID: '5001' });
-    const get = await exchange(origin, 'GET', path);
-    const head = await exchange(origin, 'HEAD', path);
+    const get = await exchange(t.origin, 'GET', path);
+    const head = await exchange(t.origin, 'HEAD', path);
     expect(get.rest.toString('utf8')).toContain('<ErrorCode>105</ErrorCode>');
     expect(head.status).toBe(200);
     expect(comparable(head.headers)).toEqual(comparable(get.headers));

@@ -1,9 +1,8 @@
 import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, databaseKind, pageUrl, seedWith, type TestApp } from '../helper.ts';
-import { logins, standardSeed } from '../fixtures/standard-seed.ts';
-import { listen } from '../routes/request-surface-helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { databaseKind, pageUrl, useListeningApp } from '../helper.ts';
+import { logins } from '../fixtures/standard-seed.ts';
 
 /**
  * Idle keep-alive connections and slow clients, over raw sockets. The app is built as `omis serve`
@@ -37,14 +36,7 @@ function connection(origin: string) {
 const query = pageUrl({ ...logins.mkt, LaunchID: '5001' });
 
 describe(`idle keep-alive connections (${databaseKind})`, () => {
-  let t: TestApp;
-  let origin: string;
-  beforeAll(async () => {
-    t = await buildTestApp();
-    await seedWith(t.db, standardSeed);
-    origin = await listen(t.app);
-  });
-  afterAll(async () => t?.close());
+  const t = useListeningApp();
 
   it('sets the keep-alive timeout the configuration gives (120 s by default) on the server the app listens with', () => {
     expect(t.config.OMIS_KEEPALIVE_SECONDS).toBe(120);
@@ -54,7 +46,7 @@ describe(`idle keep-alive connections (${databaseKind})`, () => {
   });
 
   it('serves a second request on a connection idle for 15 s', { timeout: 40_000 }, async () => {
-    const client = connection(origin);
+    const client = connection(t.origin);
     await client.request(query);
     expect(client.answers()).toBe(1);
     await sleep(15_000);
@@ -67,17 +59,10 @@ describe(`idle keep-alive connections (${databaseKind})`, () => {
 });
 
 describe(`slow clients with OMIS_REQUEST_TIMEOUT_SECONDS=1 (${databaseKind})`, () => {
-  let t: TestApp;
-  let origin: string;
-  beforeAll(async () => {
-    t = await buildTestApp({ env: { OMIS_REQUEST_TIMEOUT_SECONDS: '1', OMIS_KEEPALIVE_SECONDS: '120' } });
-    await seedWith(t.db, standardSeed);
-    origin = await listen(t.app);
-  });
-  afterAll(async () => t?.close());
+  const t = useListeningApp({ env: { OMIS_REQUEST_TIMEOUT_SECONDS: '1', OMIS_KEEPALIVE_SECONDS: '120' } });
 
   it('cuts off a client trickling its headers (slowloris), long before it would have finished', { timeout: 30_000 }, async () => {
-    const client = connection(origin);
+    const client = connection(t.origin);
     client.socket.write(`GET ${query} HTTP/1.1\r\nHost: x\r\n`);
     // One header line every 200 ms for up to 20 s, never ending the header block.
     let sent = 0;
@@ -93,14 +78,14 @@ describe(`slow clients with OMIS_REQUEST_TIMEOUT_SECONDS=1 (${databaseKind})`, (
   });
 
   it('cuts off a client that sends a request line and nothing more', { timeout: 30_000 }, async () => {
-    const client = connection(origin);
+    const client = connection(t.origin);
     client.socket.write(`GET ${query} HTTP/1.1\r\n`);
     await Promise.race([client.closed, sleep(20_000)]);
     expect(client.state.closed).toBe(true);
   });
 
   it('still keeps an idle keep-alive connection longer than the request timeout', { timeout: 30_000 }, async () => {
-    const client = connection(origin);
+    const client = connection(t.origin);
     await client.request(query);
     await sleep(3000);
     expect(client.state.closed).toBe(false);

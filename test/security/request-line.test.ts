@@ -1,7 +1,5 @@
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, databaseKind, seedWith, type TestApp } from '../helper.ts';
-import { standardSeed } from '../fixtures/standard-seed.ts';
+import { describe, expect, it } from 'vitest';
+import { databaseKind, useListeningApp } from '../helper.ts';
 import { launchRow, makeLaunch } from '../factories.ts';
 import { parseResponses, rawExchange, type RawResponse } from '../raw-http.ts';
 import { parseResponse } from '../xml.ts';
@@ -17,17 +15,9 @@ const PAGE = '/WebAPI/TaskManager.aspx';
 const CREDENTIALS = 'ManagerLoginName=acme-mkt&ManagerPassword=mkt-pass';
 
 describe(`raw bytes in the request line (${databaseKind})`, () => {
-  let t: TestApp;
-  let port: number;
-  beforeAll(async () => {
-    t = await buildTestApp();
-    await seedWith(t.db, standardSeed);
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    port = (t.app.server.address() as AddressInfo).port;
-  });
-  afterAll(async () => t?.close());
+  const t = useListeningApp();
 
-  const exchange = async (chunks: Array<string | Buffer>, pauseMs?: number, heads: number[] = []) => parseResponses(await rawExchange(port, chunks, pauseMs), heads);
+  const exchange = async (chunks: Array<string | Buffer>, pauseMs?: number, heads: number[] = []) => parseResponses(await rawExchange(t.port, chunks, pauseMs), heads);
   const request = (line: string, headers: string[] = [], body = '') =>
     `${line}\r\nHost: 127.0.0.1\r\n${headers.map((h) => `${h}\r\n`).join('')}Connection: close\r\n\r\n${body}`;
 
