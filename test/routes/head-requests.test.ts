@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { databaseKind, pageUrl, useListeningApp } from '../helper.ts';
 import { logins } from '../fixtures/standard-seed.ts';
 import { auditRows, launchRow, makeLaunch } from '../factories.ts';
+import { parseResponses, rawExchange } from '../raw-http.ts';
 
 /**
  * HEAD is answered as IIS answers it: the page runs exactly as for the same GET (an action included),
@@ -17,23 +18,11 @@ interface RawAnswer {
 }
 
 /** One request on a connection of its own, read until the server closes it (nothing is parsed away). */
-function exchange(origin: string, method: string, path: string): Promise<RawAnswer> {
-  const { hostname, port } = new URL(origin);
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(Number(port), hostname);
-    const chunks: Buffer[] = [];
-    socket.on('data', (chunk) => chunks.push(chunk));
-    socket.on('error', reject);
-    socket.on('end', () => {
-      const all = Buffer.concat(chunks);
-      const split = all.indexOf('\r\n\r\n');
-      const [statusLine, ...lines] = all.subarray(0, split).toString('latin1').split('\r\n');
-      const headers: Record<string, string> = {};
-      for (const line of lines) headers[line.slice(0, line.indexOf(':')).toLowerCase()] = line.slice(line.indexOf(':') + 1).trim();
-      resolve({ status: Number(statusLine!.split(' ')[1]), headers, rest: all.subarray(split + 4) });
-    });
-    socket.write(`${method} ${path} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nConnection: close\r\n\r\n`);
-  });
+async function exchange(port: number, method: string, path: string): Promise<RawAnswer> {
+  const all = await rawExchange(port, [`${method} ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`]);
+  const split = all.indexOf('\r\n\r\n') + 4;
+  const [answer] = parseResponses(all.subarray(0, split), [0]);
+  return { status: answer!.status, headers: answer!.headers, rest: all.subarray(split) };
 }
 
 /** The headers an answer is compared by: all but the moment it was made and the request's own id. */
@@ -55,8 +44,8 @@ describe(`HEAD requests to the page (${databaseKind})`, () => {
     ['a redirect (302)', { ...logins.mkt, LaunchID: '5001', SuccessfulUrl: 'https://client.example/ok?e=%errorcode%' }],
   ])('answers %s with the status and headers of the same GET, and no body', async (_what, fields) => {
     const path = pageUrl(fields as Record<string, string>);
-    const get = await exchange(t.origin, 'GET', path);
-    const head = await exchange(t.origin, 'HEAD', path);
+    const get = await exchange(t.port, 'GET', path);
+    const head = await exchange(t.port, 'HEAD', path);
     expect(head.status).toBe(get.status);
     expect(comparable(head.headers)).toEqual(comparable(get.headers));
     if (get.status !== 302) expect(Number(head.headers['content-length'])).toBe(get.rest.length);
@@ -65,7 +54,7 @@ describe(`HEAD requests to the page (${databaseKind})`, () => {
 
   it('carries out the action a HEAD request names, as IIS ran the page, and audits it', async () => {
     const { launchId } = await makeLaunch(t.db, { status: 3 });
-    const head = await exchange(t.origin, 'HEAD', pageUrl({ ...logins.mkt, LaunchID: String(launchId), LaunchAction: '3' }));
+    const head = await exchange(t.port, 'HEAD', pageUrl({ ...logins.mkt, LaunchID: String(launchId), LaunchAction: '3' }));
     expect(head.status).toBe(200);
     expect(head.rest.length).toBe(0);
     expect((await launchRow(t.db, launchId)).error_code).toBe(-2);
@@ -98,8 +87,8 @@ describe(`HEAD with OMIS_ALLOWED_METHODS=POST (${databaseKind})`, () => {
 
   it('answers as the GET would: 105 in the body (HTTP 200), so without a body here', async () => {
     const path = pageUrl({ ...logins.mkt, LaunchID: '5001' });
-    const get = await exchange(t.origin, 'GET', path);
-    const head = await exchange(t.origin, 'HEAD', path);
+    const get = await exchange(t.port, 'GET', path);
+    const head = await exchange(t.port, 'HEAD', path);
     expect(get.rest.toString('utf8')).toContain('<ErrorCode>105</ErrorCode>');
     expect(head.status).toBe(200);
     expect(comparable(head.headers)).toEqual(comparable(get.headers));
