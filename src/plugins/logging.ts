@@ -4,16 +4,15 @@ import { LogController, type FastifyReply, type FastifyRequest, type FastifyServ
 import fp from 'fastify-plugin';
 import pino from 'pino';
 import type { Config } from '../config/config.ts';
-import { isSecretName, REDACTED, redactUrl } from '../request/secret-names.ts';
+import { REDACTED, redactUrl } from '../request/secret-names.ts';
 
 /**
  * Logs (pino, through Fastify): one request id per request, taken from a proxy's X-Request-Id when
  * it is a sane token and echoed back; and no secrets. The page reads its parameters from the raw URL
  * (legacy clients send ManagerPassword and whole XmlRequest documents in the query string), so the
- * request serializer rewrites the logged URL with those values replaced.
+ * request serializer rewrites the logged URL with those values replaced, by the rule the request
+ * journal follows too (request/secret-names.ts).
  */
-// The log hides secrets by the rule the request journal follows too.
-export { REDACTED, isSecretName, redactUrl };
 
 interface SerializableRequest {
   method: string;

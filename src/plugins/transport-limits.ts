@@ -7,7 +7,7 @@ import { errorAnswer } from '../render/answer.ts';
 import { answerMessage, sendAnswer } from '../render/send-answer.ts';
 import { percentEncodeRequestLine, readableTarget } from '../request/raw-request-line.ts';
 import { sendHttpError } from '../render/http-error.ts';
-import { ErrorCodes } from '../errors/error-codes.ts';
+import { ErrorCodes, type ErrorCode } from '../errors/error-codes.ts';
 import { malformedPageRequest, PAGE_PATH } from '../request/page-request.ts';
 import { MAX_QUERY_BYTES } from '../request/limits.ts';
 
@@ -28,15 +28,19 @@ export default fp(
     const pageOptions = () => app.services.pageOptions;
     const isPage = (request: FastifyRequest) => request.routeOptions.url === PAGE_PATH;
 
+    // The page's own answer for a request its handler never saw, in the form the query string asks for.
+    const answerPage = (request: FastifyRequest, reply: FastifyReply, code: ErrorCode, status: number) => {
+      const page = malformedPageRequest(request.raw.url ?? '', request.ip, status, pageOptions(), request.headers.accept);
+      const answer = errorAnswer(code, page.echo, undefined, status);
+      request.pageOutcome = { errorCode: code, label: page.label };
+      request.pageJournal = { page, answer };
+      return sendAnswer(reply, answer, page.plan);
+    };
+
     const malformed = (request: FastifyRequest, reply: FastifyReply, status: number, reason: string) => {
       request.log.info({ status, reason }, 'malformed request; answering 107');
       reply.header('connection', 'close');
-      if (!isPage(request)) return sendHttpError(reply, status, reason);
-      const page = malformedPageRequest(request.raw.url ?? '', request.ip, status, pageOptions(), request.headers.accept);
-      const answer = errorAnswer(ErrorCodes.MALFORMED, page.echo, undefined, status);
-      request.pageOutcome = { errorCode: ErrorCodes.MALFORMED, label: page.label };
-      request.pageJournal = { page, answer };
-      return sendAnswer(reply, answer, page.plan);
+      return isPage(request) ? answerPage(request, reply, ErrorCodes.MALFORMED, status) : sendHttpError(reply, status, reason);
     };
 
     // Callback style (no promise per request): answering without calling done() ends the request here.
@@ -65,12 +69,7 @@ export default fp(
       const status = error.statusCode ?? 500;
       if (status >= 400 && status < 500) return malformed(request, reply, status, error.message.split('\n')[0]!.slice(0, 200));
       request.log.error({ err: error }, 'unexpected error; answering 9999');
-      if (!isPage(request)) return sendHttpError(reply, 503, 'Service temporarily unavailable');
-      const page = malformedPageRequest(request.raw.url ?? '', request.ip, 503, pageOptions(), request.headers.accept);
-      const answer = errorAnswer(ErrorCodes.UNAVAILABLE, page.echo);
-      request.pageOutcome = { errorCode: ErrorCodes.UNAVAILABLE, label: page.label };
-      request.pageJournal = { page, answer };
-      return sendAnswer(reply, answer, page.plan);
+      return isPage(request) ? answerPage(request, reply, ErrorCodes.UNAVAILABLE, 503) : sendHttpError(reply, 503, 'Service temporarily unavailable');
     });
   },
   { name: 'transport-limits', dependencies: ['services', 'journal-hooks'] },

@@ -5,53 +5,14 @@
  */
 const utf8 = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 
-const HEX = /^[0-9a-fA-F]$/;
-
-function isHex(text: string, from: number, count: number): boolean {
-  if (from + count > text.length) return false;
-  for (let i = from; i < from + count; i++) if (!HEX.test(text[i]!)) return false;
-  return true;
-}
+const decodeUtf8 = (bytes: Uint8Array) => utf8.decode(bytes);
 
 export function aspnetUrlDecode(text: string): string {
   // Fast path: nothing to decode.
   if (!text.includes('%') && !text.includes('+')) return text;
-  let out = '';
-  let bytes: number[] = [];
-  const flush = () => {
-    if (bytes.length > 0) {
-      out += utf8.decode(Uint8Array.from(bytes));
-      bytes = [];
-    }
-  };
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (ch === '+') {
-      flush();
-      out += ' ';
-    } else if (ch === '%') {
-      if (text[i + 1] === 'u' || text[i + 1] === 'U') {
-        if (isHex(text, i + 2, 4)) {
-          flush();
-          out += String.fromCharCode(parseInt(text.slice(i + 2, i + 6), 16));
-          i += 5;
-          continue;
-        }
-      } else if (isHex(text, i + 1, 2)) {
-        bytes.push(parseInt(text.slice(i + 1, i + 3), 16));
-        i += 2;
-        continue;
-      }
-      flush();
-      out += '%';
-    } else {
-      flush();
-      // Characters outside ASCII arrive raw in a query string when a client did not encode them.
-      out += ch;
-    }
-  }
-  flush();
-  return out;
+  // Characters outside ASCII arrive raw in a query string when a client did not encode them: they
+  // stay as they are, and the escapes of each ASCII run between them are decoded as bytes.
+  return text.replace(/[\x00-\x7f]+/g, (ascii) => aspnetUrlDecodeBytes(Buffer.from(ascii, 'latin1'), decodeUtf8));
 }
 
 const PLUS = 0x2b;

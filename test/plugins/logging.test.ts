@@ -3,7 +3,8 @@ import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { app as omisApp, fastifyOptions } from '../../src/app.ts';
 import { configWith } from '../../src/config/config.ts';
-import { isSecretName, loggingOptions, redactUrl, REDACTED } from '../../src/plugins/logging.ts';
+import { loggingOptions } from '../../src/plugins/logging.ts';
+import { isSecretName, redactUrl, REDACTED } from '../../src/request/secret-names.ts';
 import { createTestDatabase, databaseKind, seedWith, type TestDatabase } from '../helper.ts';
 import { standardSeed } from '../fixtures/standard-seed.ts';
 
