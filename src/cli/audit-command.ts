@@ -1,6 +1,6 @@
 import { listAudit, type AuditFilter } from '../store/audit.ts';
 import { formatAuditRow } from './audit-format.ts';
-import { CliError, cliConfig, withDatabase } from './cli-support.ts';
+import { CliError, cliConfig, wholeNumberOption, withDatabase } from './cli-support.ts';
 
 export const AUDIT_HELP = `Usage: omis audit [--launch ID] [--job ID] [--login NAME] [--refused | --accepted]
                   [--limit N] [--json]
@@ -24,20 +24,12 @@ export const AUDIT_OPTIONS = {
   json: { type: 'boolean' },
 } as const;
 
-function positiveInt(value: unknown, name: string, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || !/^\d{1,10}$/.test(value) || Number(value) < 1 || Number(value) > max) {
-    throw new CliError(`${name} must be a whole number from 1 to ${max}`);
-  }
-  return Number(value);
-}
-
 /** The filter the options ask for (exported for tests). */
 export function auditFilter(values: Record<string, unknown>): AuditFilter {
   if (values.refused && values.accepted) throw new CliError('--refused and --accepted exclude each other');
-  const filter: AuditFilter = { limit: positiveInt(values.limit, '--limit', 10_000) ?? 50 };
-  const launchId = positiveInt(values.launch, '--launch', 2_147_483_647);
-  const jobId = positiveInt(values.job, '--job', 2_147_483_647);
+  const filter: AuditFilter = { limit: wholeNumberOption(values.limit, '--limit', 1, 10_000) ?? 50 };
+  const launchId = wholeNumberOption(values.launch, '--launch', 1, 2_147_483_647);
+  const jobId = wholeNumberOption(values.job, '--job', 1, 2_147_483_647);
   if (launchId !== undefined) filter.launchId = launchId;
   if (jobId !== undefined) filter.jobId = jobId;
   if (typeof values.login === 'string' && values.login.trim() !== '') filter.login = values.login;

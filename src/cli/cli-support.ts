@@ -13,6 +13,15 @@ export class CliError extends Error {
   }
 }
 
+/** An option that must be a whole number from `min` to `max`; undefined when it was not given. */
+export function wholeNumberOption(value: unknown, name: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !/^\d{1,10}$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new CliError(`${name} must be a whole number from ${min} to ${max}`);
+  }
+  return Number(value);
+}
+
 /** The environment, with a .env file in the working directory filling what it does not set. */
 export function cliConfig(): Config {
   if (existsSync('.env')) dotenv.config({ path: '.env', quiet: true } as never);

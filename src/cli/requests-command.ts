@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { listJournal, type JournalEntry, type JournalFilter } from '../store/journal.ts';
 import { formatJournalDetail, formatJournalLine } from '../tasks/journal-format.ts';
 import type { Database } from '../db/database.ts';
-import { CliError, cliConfig, withDatabase } from './cli-support.ts';
+import { CliError, cliConfig, wholeNumberOption, withDatabase } from './cli-support.ts';
 
 export const REQUESTS_HELP = `Usage: omis requests [--login NAME] [--code N] [--limit N] [--follow] [--full | --json]
 
@@ -30,20 +30,12 @@ export const REQUESTS_OPTIONS = {
 /** How often --follow looks for new requests. */
 export const FOLLOW_POLL_MS = 1000;
 
-function wholeNumber(value: unknown, name: string, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || !/^\d{1,9}$/.test(value) || Number(value) < min || Number(value) > max) {
-    throw new CliError(`${name} must be a whole number from ${min} to ${max}`);
-  }
-  return Number(value);
-}
-
 /** The filter the options ask for (exported for tests). */
 export function requestsFilter(values: Record<string, unknown>): JournalFilter {
   if (values.full && values.json) throw new CliError('--full and --json exclude each other');
-  const filter: JournalFilter = { limit: wholeNumber(values.limit, '--limit', 1, 10_000) ?? 20 };
+  const filter: JournalFilter = { limit: wholeNumberOption(values.limit, '--limit', 1, 10_000) ?? 20 };
   if (typeof values.login === 'string' && values.login.trim() !== '') filter.login = values.login;
-  filter.errorCode = wholeNumber(values.code, '--code', 0, 99_999);
+  filter.errorCode = wholeNumberOption(values.code, '--code', 0, 99_999);
   return filter;
 }
 
