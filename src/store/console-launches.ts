@@ -1,9 +1,10 @@
 import type { Database } from '../db/database.ts';
+import { VISIBLE_LAUNCH } from './launches.ts';
 
 /**
  * What the console lists beside the page's answers: the launches of a manager's tree, the accounts
  * of the tree, and per job its cost and recipients by delivery status. Visibility is the page's
- * rule (tasks/task-store.ts): owner at or below the manager (account_closure), not deleted.
+ * rule (VISIBLE_LAUNCH, store/launches.ts): owner at or below the manager, not deleted.
  */
 /** Launches by what their status text says (console/status-labels.ts names them). */
 export type LaunchFilter = 'waiting' | 'running' | 'finished' | 'paused' | 'terminated' | 'error' | 'approval';
@@ -58,7 +59,7 @@ export async function listLaunches(db: Database, viewerId: number, filter: Launc
     params.push(value);
     return `$${params.length}`;
   };
-  const where = ['l.deleted_at IS NULL'];
+  const where = ['true'];
   if (filter.status) where.push(launchFilterSql(filter.status));
   if (filter.ownerId !== undefined) where.push(`l.owner_id = ${param(filter.ownerId)}::int`);
   const text = filter.text?.trim();
@@ -69,9 +70,7 @@ export async function listLaunches(db: Database, viewerId: number, filter: Launc
   const rows = await db.query<LaunchListRow & { total: string }>(
     `SELECT l.launch_id, l.name, l.owner_id, o.login AS owner_login, l.status, l.error_code, l.launch_count, l.expire_time,
             count(*) OVER () AS total
-       FROM launch l
-       JOIN account_closure c ON c.ancestor_id = $1::int AND c.descendant_id = l.owner_id
-       JOIN account o ON o.user_id = l.owner_id
+       FROM ${VISIBLE_LAUNCH('$1::int')}
       WHERE ${where.join(' AND ')}
       ORDER BY l.launch_id DESC
       LIMIT ${param(filter.limit)}::int OFFSET ${param(filter.offset)}::int`,
