@@ -8,7 +8,7 @@ import { LoginLockout, lockoutPolicy } from '../auth/lockout.ts';
 import { PasswordChecker } from '../auth/password.ts';
 import { KeyedQueue } from '../store/keyed-queue.ts';
 import { PageFlow } from '../tasks/page-flow.ts';
-import { reportPathFor } from '../tasks/report-link.ts';
+import { ReportLinks } from '../tasks/report-link.ts';
 import type { ViewSettings } from '../tasks/views.ts';
 import { LoginFailureStore } from '../store/login-failures.ts';
 import { RequestReader } from '../store/request-reader.ts';
@@ -69,9 +69,10 @@ export default fp<ServicesOptions>(
     const credentials = overrides.credentials ?? new CredentialCache({ windowMs: config.OMIS_AUTH_CACHE_SECONDS * 1000, maxEntries: config.OMIS_AUTH_CACHE_SIZE });
     const passwords = overrides.passwords ?? new PasswordChecker((seconds) => app.metrics.verifySeconds(seconds));
     const queue = overrides.queue ?? new KeyedQueue<number>();
+    const reportLinks = new ReportLinks(secret, config.OMIS_REPORT_LINK_SECONDS);
     const views = overrides.views ?? {
       timeZone: config.OMIS_TIMEZONE,
-      reportPath: (jobId: number) => reportPathFor(secret, jobId, config.OMIS_REPORT_LINK_SECONDS),
+      reportPath: (jobId: number) => reportLinks.pathFor(jobId),
     };
     const pageOptions = overrides.pageOptions ?? {
       allowedMethods: config.OMIS_ALLOWED_METHODS,

@@ -53,8 +53,12 @@ export const JOB_COLUMNS = JOB_FIELDS.map((field) => `j.${field}`).join(', ');
 /** A job as one JSON array of its JOB_COLUMNS, where a statement returns jobs inside another row; jobFromArray reads it. */
 export const JOB_ARRAY = `json_build_array(${JOB_COLUMNS})`;
 
+/** Field by field, in JOB_FIELDS order: an object literal keeps one shape for every job, which the renderers read fast. */
 export function jobFromArray(values: readonly unknown[]): JobRow {
-  return Object.fromEntries(JOB_FIELDS.map((field, i) => [field, values[i]])) as unknown as JobRow;
+  const [job_id, launch_id, job_type, status, error_code, cost, points_charged, paused_by_launch] = values as [
+    number, number, string, number, number, number, number, boolean,
+  ];
+  return { job_id, launch_id, job_type, status, error_code, cost, points_charged, paused_by_launch };
 }
 
 /**

@@ -36,10 +36,39 @@ export interface RequestRead {
   jobs?: JobRow[] | undefined;
 }
 
+/** Where a read finds its keys: columns of the batch's key table, or the single read's parameters. */
+interface KeyTerms {
+  failureKey: string;
+  launchId: string;
+  jobId: string;
+}
+
+/** One request's read as one JSON array: account, login state, record (the ReadTuple below), sandbox rule. */
+const readArray = (k: KeyTerms) => `json_build_array(
+           a.user_id, a.login, a.password_hash, a.customer_id, a.root_id, a.licences,
+           (SELECT CASE WHEN f.locked_until > now() THEN 'locked' WHEN f.failures > 0 THEN 'failing' END
+              FROM login_failure f WHERE f.login_key = ${k.failureKey}),
+           r.record,
+           (SELECT json_build_array(s.latency_ms, s.error_code, s.remaining IS NOT NULL)
+              FROM sandbox_rule s
+             WHERE s.account_id = a.user_id AND (s.remaining IS NULL OR s.remaining > 0) AND (s.until IS NULL OR s.until > now())))`;
+
+/** The record asked for, visible to account `a`: a launch with its jobs, or a job with its launch. */
+const recordJoin = (k: KeyTerms) => `LEFT JOIN LATERAL (
+      SELECT json_build_array(${LAUNCH_ARRAY},
+               CASE WHEN ${k.jobId} IS NULL
+                    THEN (SELECT coalesce(json_agg(${JOB_ARRAY} ORDER BY j.job_id), '[]'::json)
+                            FROM job j WHERE j.launch_id = l.launch_id AND j.deleted_at IS NULL)
+                    ELSE (SELECT json_build_array(${JOB_ARRAY}) FROM job j WHERE j.job_id = ${k.jobId} AND j.deleted_at IS NULL)
+               END) AS record
+        FROM ${VISIBLE_LAUNCH('a.user_id')}
+       WHERE l.launch_id = coalesce(${k.launchId}, (SELECT j.launch_id FROM job j WHERE j.job_id = ${k.jobId} AND j.deleted_at IS NULL))
+    ) r ON ${k.launchId} IS NOT NULL OR ${k.jobId} IS NOT NULL`;
+
 /**
  * One statement reads any number of requests: the keys travel as parallel arrays, one element per
- * request, and each request's read comes back as one JSON array (account, login state, record), in
- * the order asked (store/request-reader.ts gives it the requests that arrive together).
+ * request, and each request's read comes back as one JSON array, in the order asked
+ * (store/request-reader.ts gives it the requests that arrive together).
  *
  * The statement runs inside a PL/pgSQL function, omis_read_requests (its migration holds this text;
  * test/store/request-read-function.test.ts keeps the two alike). Sent as a plain statement it would
@@ -52,28 +81,27 @@ export interface RequestRead {
  * one, and plan again on every execution; this way the cached plan settles on its generic form
  * (index probes per request) after PostgreSQL's five trial plans.
  */
+const BATCH_KEYS: KeyTerms = { failureKey: 'k.failure_key', launchId: 'k.launch_id', jobId: 'k.job_id' };
 export const READ_BATCH = `
-  SELECT json_build_array(
-           a.user_id, a.login, a.password_hash, a.customer_id, a.root_id, a.licences,
-           (SELECT CASE WHEN f.locked_until > now() THEN 'locked' WHEN f.failures > 0 THEN 'failing' END
-              FROM login_failure f WHERE f.login_key = k.failure_key),
-           r.record,
-           (SELECT json_build_array(s.latency_ms, s.error_code, s.remaining IS NOT NULL)
-              FROM sandbox_rule s
-             WHERE s.account_id = a.user_id AND (s.remaining IS NULL OR s.remaining > 0) AND (s.until IS NULL OR s.until > now()))) AS read
+  SELECT ${readArray(BATCH_KEYS)} AS read
     FROM unnest((SELECT $1::text[]), (SELECT $2::text[]), (SELECT $3::int[]), (SELECT $4::int[])) WITH ORDINALITY AS k (login_key, failure_key, launch_id, job_id, i)
     LEFT JOIN account a ON a.login_key = k.login_key
-    LEFT JOIN LATERAL (
-      SELECT json_build_array(${LAUNCH_ARRAY},
-               CASE WHEN k.job_id IS NULL
-                    THEN (SELECT coalesce(json_agg(${JOB_ARRAY} ORDER BY j.job_id), '[]'::json)
-                            FROM job j WHERE j.launch_id = l.launch_id AND j.deleted_at IS NULL)
-                    ELSE (SELECT json_build_array(${JOB_ARRAY}) FROM job j WHERE j.job_id = k.job_id AND j.deleted_at IS NULL)
-               END) AS record
-        FROM ${VISIBLE_LAUNCH('a.user_id')}
-       WHERE l.launch_id = coalesce(k.launch_id, (SELECT j.launch_id FROM job j WHERE j.job_id = k.job_id AND j.deleted_at IS NULL))
-    ) r ON k.launch_id IS NOT NULL OR k.job_id IS NOT NULL
+    ${recordJoin(BATCH_KEYS)}
    ORDER BY k.i`;
+
+/**
+ * A request that arrives alone (every request at low concurrency) is read by omis_read_request, the
+ * same read of one key given as plain parameters: without the key table, its join and its sort, and
+ * without a set-returning function to plan around the call, it costs PostgreSQL a quarter less
+ * (docs/PERFORMANCE.md). The function forces the generic plan, so that the parameters' values never
+ * make PostgreSQL plan it again.
+ */
+const SINGLE_KEY: KeyTerms = { failureKey: '$2', launchId: '$3', jobId: '$4' };
+export const READ_ONE = `
+  SELECT ${readArray(SINGLE_KEY)}
+    FROM (SELECT 1) k
+    LEFT JOIN account a ON a.login_key = $1
+    ${recordJoin(SINGLE_KEY)}`;
 
 type ReadTuple = [
   number | null,
@@ -100,21 +128,23 @@ function toRead(tuple: ReadTuple): RequestRead {
   return read;
 }
 
-/** The function's call: a statement so small that parsing and planning it costs next to nothing. */
+/** The functions' calls: statements so small that parsing and planning them costs next to nothing. */
 const READ_REQUESTS = 'SELECT r AS read FROM omis_read_requests($1::text[], $2::text[], $3::int[], $4::int[]) AS r';
+const READ_REQUEST = 'SELECT omis_read_request($1::text, $2::text, $3::int, $4::int) AS read';
+
+/** The launch to read (unless a job is named, which wins) and the job, as the functions take them. */
+const recordKeys = (k: RequestReadKeys): [number | null, number | null] => [k.jobId === undefined ? (k.launchId ?? null) : null, k.jobId ?? null];
 
 /** The reads of several requests in one statement, in the order of `keys`. */
 export async function readRequests(db: Database, keys: readonly RequestReadKeys[]): Promise<RequestRead[]> {
-  const values = [
-    keys.map((k) => k.loginKey),
-    keys.map((k) => k.failureKey),
-    keys.map((k) => (k.jobId === undefined ? (k.launchId ?? null) : null)),
-    keys.map((k) => k.jobId ?? null),
-  ];
+  if (keys.length === 1) return [await readRequest(db, keys[0]!)];
+  const records = keys.map(recordKeys);
+  const values = [keys.map((k) => k.loginKey), keys.map((k) => k.failureKey), records.map(([launchId]) => launchId), records.map(([, jobId]) => jobId)];
   const rows = await db.query<{ read: ReadTuple }>(READ_REQUESTS, values);
   return rows.map((row) => toRead(row.read));
 }
 
 export async function readRequest(db: Database, keys: RequestReadKeys): Promise<RequestRead> {
-  return (await readRequests(db, [keys]))[0]!;
+  const [row] = await db.query<{ read: ReadTuple }>(READ_REQUEST, [keys.loginKey, keys.failureKey, ...recordKeys(keys)]);
+  return toRead(row!.read);
 }

@@ -11,6 +11,41 @@ function signature(secret: string, jobId: number, expires: number): string {
 }
 
 /**
+ * The ReportPath of every job answered, signed once per job and window: a launch's answer carries a
+ * link for each of its jobs, and an HMAC costs about as much as rendering the job's XML, so a client
+ * polling a launch of fifty jobs would otherwise pay fifty HMACs per answer (docs/PERFORMANCE.md).
+ * The links of one window are the same whoever asks; the memo is dropped when the window turns, and
+ * holds at most `maxEntries` links (past that, links are signed each time, as without it).
+ */
+export class ReportLinks {
+  readonly #secret: string;
+  readonly #ttlSeconds: number;
+  readonly #maxEntries: number;
+  #window = Number.NaN;
+  readonly #paths = new Map<number, string>();
+
+  constructor(secret: string, ttlSeconds: number, maxEntries = 10_000) {
+    this.#secret = secret;
+    this.#ttlSeconds = ttlSeconds;
+    this.#maxEntries = maxEntries;
+  }
+
+  pathFor(jobId: number, now: Date = new Date()): string {
+    const window = Math.floor(Math.floor(now.getTime() / 1000) / this.#ttlSeconds);
+    if (window !== this.#window) {
+      this.#window = window;
+      this.#paths.clear();
+    }
+    let path = this.#paths.get(jobId);
+    if (path === undefined) {
+      path = reportPathFor(this.#secret, jobId, this.#ttlSeconds, now);
+      if (this.#paths.size < this.#maxEntries) this.#paths.set(jobId, path);
+    }
+    return path;
+  }
+}
+
+/**
  * Expiry is rounded up to a whole window so that repeated queries within one window return the
  * same link (stable for clients that compare answers, cacheable for us).
  */

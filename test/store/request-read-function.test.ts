@@ -1,15 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, databaseKind, type TestDatabase } from '../helper.ts';
-import { READ_BATCH } from '../../src/store/request-read.ts';
+import { READ_BATCH, READ_ONE } from '../../src/store/request-read.ts';
 
 /**
- * The request read runs inside the omis_read_requests function that a migration created; the store
- * composes the same statement from its shared fragments (the visibility rule, the column lists).
- * When a fragment changes, this fails until a new migration replaces the function.
+ * The request read runs inside the functions that migrations created (omis_read_requests for a batch,
+ * omis_read_request for one request); the store composes the same statements from its shared
+ * fragments (the visibility rule, the column lists). When a fragment changes, this fails until a new
+ * migration replaces the function.
  */
 const normalise = (sql: string) => sql.replace(/\s+/g, ' ').trim();
 
-describe(`omis_read_requests (${databaseKind})`, () => {
+describe(`omis_read_requests and omis_read_request (${databaseKind})`, () => {
   let t: TestDatabase;
   beforeAll(async () => {
     t = await createTestDatabase();
@@ -18,18 +19,29 @@ describe(`omis_read_requests (${databaseKind})`, () => {
     await t.drop();
   });
 
-  it('runs exactly the statement the store composes (a changed fragment needs a migration replacing the function)', async () => {
-    const [fn] = await t.db.query<{ prosrc: string }>(`SELECT prosrc FROM pg_proc WHERE proname = 'omis_read_requests'`);
-    expect(fn, 'the function is missing: migrations not applied?').toBeDefined();
-    const body = /RETURN QUERY([\s\S]*);\s*END\s*$/.exec(fn!.prosrc)?.[1];
+  const source = async (name: string) => {
+    const [fn] = await t.db.query<{ prosrc: string }>(`SELECT prosrc FROM pg_proc WHERE proname = $1`, [name]);
+    expect(fn, `${name} is missing: migrations not applied?`).toBeDefined();
+    return fn!.prosrc;
+  };
+
+  it('runs exactly the batch statement the store composes (a changed fragment needs a migration replacing the function)', async () => {
+    const body = /RETURN QUERY([\s\S]*);\s*END\s*$/.exec(await source('omis_read_requests'))?.[1];
     expect(normalise(body ?? '')).toBe(normalise(READ_BATCH));
   });
 
-  it('is the only function of the schema besides what extensions bring (nothing else runs inside the database)', async () => {
+  it('runs exactly the single read the store composes, with the generic plan forced', async () => {
+    const body = /RETURN \(([\s\S]*)\);\s*END\s*$/.exec(await source('omis_read_request'))?.[1];
+    expect(normalise(body ?? '')).toBe(normalise(READ_ONE));
+    const [config] = await t.db.query<{ proconfig: string[] | null }>(`SELECT proconfig FROM pg_proc WHERE proname = 'omis_read_request'`);
+    expect(config!.proconfig).toEqual(['plan_cache_mode=force_generic_plan']);
+  });
+
+  it('are the only functions of the schema besides what extensions bring (nothing else runs inside the database)', async () => {
     const rows = await t.db.query<{ proname: string }>(
       `SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
         WHERE n.nspname = 'public' AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')`,
     );
-    expect(rows.map((r) => r.proname)).toEqual(['omis_read_requests']);
+    expect(rows.map((r) => r.proname).sort()).toEqual(['omis_read_request', 'omis_read_requests']);
   });
 });

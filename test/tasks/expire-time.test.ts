@@ -33,3 +33,20 @@ describe('formatExpireTime', () => {
     expect(formatExpireTime(undefined, 'Asia/Taipei')).toBe('');
   });
 });
+
+/** The pattern read of the formatter's text and the formatToParts read agree, BC years and years past 9999 included. */
+describe('formatExpireTime, read from the formatter text', () => {
+  const parts = (date: Date, zone: string) => {
+    const formatter = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', era: 'short', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    const p: Record<string, string> = {};
+    for (const { type, value } of formatter.formatToParts(date)) p[type] = value;
+    const year = String(p.era === 'BC' ? 1 - Number(p.year) : Number(p.year)).padStart(4, '0');
+    return `${year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
+  };
+
+  it.each(['-000100-03-01T00:00:00Z', '0000-12-31T23:59:59Z', '0001-01-01T00:00:00Z', '0999-07-04T04:05:06Z', '+012345-01-01T00:00:00Z', '2026-03-08T10:00:00Z'])('%s', (iso) => {
+    for (const zone of ['UTC', 'Asia/Taipei', 'America/New_York', 'Asia/Kathmandu']) {
+      expect(formatExpireTime(new Date(iso), zone)).toBe(parts(new Date(iso), zone));
+    }
+  });
+});
