@@ -55,6 +55,11 @@ export function journalOptions(config: Config): JournalOptions {
   return { queueLimit: config.OMIS_JOURNAL_QUEUE, maxRows: config.OMIS_JOURNAL_MAX_ROWS, retentionHours: config.OMIS_JOURNAL_RETENTION_HOURS };
 }
 
+/** How answers show times and ReportPath links: in the configured zone, links signed once per job and window. */
+function viewSettings(config: Config, links: ReportLinks): ViewSettings {
+  return { timeZone: config.OMIS_TIMEZONE, reportPath: (jobId: number) => links.pathFor(jobId) };
+}
+
 export interface ServicesOptions {
   config: Config;
   overrides?: Partial<Services> | undefined;
@@ -69,11 +74,7 @@ export default fp<ServicesOptions>(
     const credentials = overrides.credentials ?? new CredentialCache({ windowMs: config.OMIS_AUTH_CACHE_SECONDS * 1000, maxEntries: config.OMIS_AUTH_CACHE_SIZE });
     const passwords = overrides.passwords ?? new PasswordChecker((seconds) => app.metrics.verifySeconds(seconds));
     const queue = overrides.queue ?? new KeyedQueue<number>();
-    const reportLinks = new ReportLinks(secret, config.OMIS_REPORT_LINK_SECONDS);
-    const views = overrides.views ?? {
-      timeZone: config.OMIS_TIMEZONE,
-      reportPath: (jobId: number) => reportLinks.pathFor(jobId),
-    };
+    const views = overrides.views ?? viewSettings(config, new ReportLinks(secret, config.OMIS_REPORT_LINK_SECONDS));
     const pageOptions = overrides.pageOptions ?? {
       allowedMethods: config.OMIS_ALLOWED_METHODS,
       redirectHosts: config.OMIS_REDIRECT_HOSTS,
