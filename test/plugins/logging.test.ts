@@ -75,6 +75,20 @@ describe(`request logs (${databaseKind})`, () => {
     expect(completed.res.statusCode).toBe(200);
     expect(completed.responseTime).toBeGreaterThan(0);
     expect(completed.reqId).toBe(res.headers['x-request-id']);
+    // The line is made of these fields only: what the serializers give, nothing for redaction to find.
+    expect(Object.keys(completed)).toEqual(['level', 'time', 'pid', 'hostname', 'reqId', 'req', 'res', 'responseTime', 'msg']);
+    expect(['method', 'url', 'host', 'remoteAddress', 'remotePort']).toEqual(expect.arrayContaining(Object.keys(completed.req)));
+    expect(completed.res).toEqual({ statusCode: 200 });
+    expect(completed.level).toBe(30);
+  });
+
+  it('keeps a route at warn (health, metrics) out of the request lines, and redacts other lines', async () => {
+    lines.length = 0;
+    expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+    expect(lines).toEqual([]);
+    app.log.info({ form: { ManagerPassword: 'other-line-secret' } }, 'a line with a secret field');
+    const [other] = lines.map((line) => JSON.parse(line));
+    expect(other.form.ManagerPassword).toBe(REDACTED);
   });
 
   it('logs unknown paths without the password they carry', async () => {
