@@ -46,13 +46,16 @@ export function serializeReply(reply: { statusCode: number }) {
   return { statusCode: reply.statusCode };
 }
 
+/** Both loggers' serializers: the request with its URL redacted, the answer's status. */
+const serializers = { req: serializeRequest as never, res: serializeReply as never };
+
 /**
  * One log line per request at `info`, written when the answer has gone: Fastify's usual pair
  * (`incoming request` + `request completed`) doubled the logging, which was a fifth of a request's
  * CPU (docs/PERFORMANCE.md). The completion line carries the request's fields too, so
  * nothing is lost; `incoming request` is still there at `debug`, to see requests that never finish.
  *
- * Given `lines`, the completion line of an answered request goes through it: a logger on the same
+ * The completion line of an answered request goes through `lines`: a logger on the same
  * stream whose serializers are the whole line — the request id, the request (URL already redacted),
  * the status and the time — and which therefore needs no redaction paths. pino's redaction copies
  * the objects of every line it writes (some 16 KB a request, a tenth of the server's CPU) and would
@@ -61,7 +64,8 @@ export function serializeReply(reply: { statusCode: number }) {
 export class OneLinePerRequest extends LogController {
   readonly #lines: pino.Logger | undefined;
 
-  constructor(lines?: pino.Logger) {
+  /** `lines` is undefined when nothing is logged at all. */
+  constructor(lines: pino.Logger | undefined) {
     super();
     this.#lines = lines;
   }
@@ -72,11 +76,11 @@ export class OneLinePerRequest extends LogController {
 
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
     if (this.isLogDisabled(request)) return;
-    const fields = { req: request, res: reply, responseTime: reply.elapsedTime };
-    if (error) reply.log.error({ ...fields, err: error }, 'request errored');
-    else if (!this.#lines) reply.log.info(fields, 'request completed');
+    if (error) reply.log.error({ req: request, res: reply, responseTime: reply.elapsedTime, err: error }, 'request errored');
     // The request's own level decides, as it would for reply.log (a route may log at warn only).
-    else if (pino.levels.values[request.log.level]! <= pino.levels.values.info!) this.#lines.info({ reqId: request.id, ...fields }, 'request completed');
+    else if (pino.levels.values[request.log.level]! <= pino.levels.values.info!) {
+      this.#lines?.info({ reqId: request.id, req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed');
+    }
   }
 }
 
@@ -115,14 +119,14 @@ export function loggingOptions(
     // Read by requestId above, after checking it.
     requestIdHeader: false,
     logController: new OneLinePerRequest(
-      destination && pino({ level: config.LOG_LEVEL, serializers: { req: serializeRequest as never, res: serializeReply as never } }, destination),
+      destination && pino({ level: config.LOG_LEVEL, serializers }, destination),
     ),
     logger: !destination
       ? false
       : {
           level: config.LOG_LEVEL,
           stream: destination,
-          serializers: { req: serializeRequest as never },
+          serializers,
           redact: {
             paths: [
               'req.headers.authorization',

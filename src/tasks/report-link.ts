@@ -31,14 +31,14 @@ export class ReportLinks {
   }
 
   pathFor(jobId: number, now: Date = new Date()): string {
-    const window = Math.floor(Math.floor(now.getTime() / 1000) / this.#ttlSeconds);
+    const window = windowOf(now, this.#ttlSeconds);
     if (window !== this.#window) {
       this.#window = window;
       this.#paths.clear();
     }
     let path = this.#paths.get(jobId);
     if (path === undefined) {
-      path = reportPathFor(this.#secret, jobId, this.#ttlSeconds, now);
+      path = pathInWindow(this.#secret, jobId, this.#ttlSeconds, window);
       if (this.#paths.size < this.#maxEntries) this.#paths.set(jobId, path);
     }
     return path;
@@ -50,8 +50,16 @@ export class ReportLinks {
  * same link (stable for clients that compare answers, cacheable for us).
  */
 export function reportPathFor(secret: string, jobId: number, ttlSeconds: number, now: Date = new Date()): string {
-  const nowSeconds = Math.floor(now.getTime() / 1000);
-  const expires = (Math.floor(nowSeconds / ttlSeconds) + 2) * ttlSeconds;
+  return pathInWindow(secret, jobId, ttlSeconds, windowOf(now, ttlSeconds));
+}
+
+/** The number of the link window `now` falls in. */
+function windowOf(now: Date, ttlSeconds: number): number {
+  return Math.floor(Math.floor(now.getTime() / 1000) / ttlSeconds);
+}
+
+function pathInWindow(secret: string, jobId: number, ttlSeconds: number, window: number): string {
+  const expires = (window + 2) * ttlSeconds;
   return `${REPORT_PATH}?JobID=${jobId}&Expires=${expires}&Signature=${signature(secret, jobId, expires)}`;
 }
 
