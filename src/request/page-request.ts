@@ -56,8 +56,11 @@ interface PageRequestBase {
   plan: RenderPlan;
   /** What the metrics count the request as: `query`, `launch.pause`, `job.invalid`… */
   label: string;
-  /** Every parameter, its source and whether it won (the request journal shows this). */
-  trace: ParamTrace[];
+  /**
+   * Every parameter, its source and whether it won (the request journal shows this). Made when asked:
+   * the journal keeps a few hundred requests a second and drops the rest, which never need it.
+   */
+  trace: () => ParamTrace[];
   /** The field that carried an XML request, if one did. */
   xmlSource: XmlSourceField | undefined;
 }
@@ -218,7 +221,7 @@ function common(bag: ParamBag, origin: PageOrigin, options: PageRequestOptions, 
       redirectHosts: options.redirectHosts,
     },
     label: requested?.label ?? QUERY_LABEL,
-    trace: bag.traced(),
+    trace: () => bag.traced(),
     xmlSource,
   };
 }

@@ -75,7 +75,8 @@ const cut = (text: string | undefined, max = LONGEST_TEXT) => (text === undefine
 /** The row an entry becomes: secrets hidden, the answer as sent (cut). */
 export function toJournalRow(entry: PendingEntry): JournalRow {
   const page = entry.outcome?.page;
-  const login = page ? loginOf(page.trace) : undefined;
+  const trace = page?.trace() ?? [];
+  const login = loginOf(trace);
   return {
     at: new Date(entry.atMs),
     loginKey: login === undefined ? null : loginKey(login).slice(0, LONGEST_TEXT),
@@ -86,7 +87,7 @@ export function toJournalRow(entry: PendingEntry): JournalRow {
     httpStatus: entry.httpStatus,
     errorCode: entry.outcome ? entry.outcome.answer.errorCode : ErrorCodes.MALFORMED,
     durationMs: entry.durationMs,
-    params: page ? redactParams(page.trace).map((param) => ({ ...param, value: firstChars([param.value], LONGEST_VALUE) })) : [],
+    params: redactParams(trace).map((param) => ({ ...param, value: firstChars([param.value], LONGEST_VALUE) })),
     xmlSource: page?.xmlSource ?? null,
     injected: entry.outcome?.injected ?? null,
     answer: answerText(entry),

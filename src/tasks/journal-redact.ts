@@ -3,7 +3,7 @@ import { Field } from '../request/fields.ts';
 import type { PageRequest } from '../request/page-request.ts';
 
 /** One parameter as the request gave it, its source and whether the page used it. */
-export type ParamTrace = PageRequest['trace'][number];
+export type ParamTrace = ReturnType<PageRequest['trace']>[number];
 
 /**
  * What the request journal may show (pure): everything a developer of a client needs to see, never

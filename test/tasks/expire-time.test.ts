@@ -28,6 +28,17 @@ describe('formatExpireTime', () => {
     expect(formatExpireTime(date, 'UTC')).toBe(luxon(date, 'UTC'));
   });
 
+  it('answers an instant it has written before, and one it no longer keeps, as the first time', () => {
+    const zone = 'Europe/Berlin';
+    const instants = Array.from({ length: 10_000 }, (_, i) => Date.UTC(2031, 2, 30) + i * 61_001);
+    const first = instants.map((ms) => formatExpireTime(new Date(ms), zone));
+    // Far past what a zone keeps: the early texts were let go and are made again.
+    for (const [i, ms] of instants.entries()) {
+      expect(formatExpireTime(new Date(ms), zone)).toBe(first[i]);
+      if (i % 97 === 0) expect(first[i]).toBe(luxon(new Date(ms), zone));
+    }
+  });
+
   it('is empty without a date', () => {
     expect(formatExpireTime(null, 'Asia/Taipei')).toBe('');
     expect(formatExpireTime(undefined, 'Asia/Taipei')).toBe('');

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, databaseKind, seedWith, type TestDatabase } from '../helper.ts';
 import { standardSeed } from '../fixtures/standard-seed.ts';
 import { RequestJournal } from '../../src/tasks/request-journal.ts';
-import { listJournal } from '../../src/store/journal.ts';
+import { insertJournalRows, listJournal, pruneJournal, type JournalRow } from '../../src/store/journal.ts';
 import type { PendingEntry } from '../../src/tasks/journal-entry.ts';
 
 /** The journal's writer on its own: its bound per flush, its counts, what a refused row does to the others. */
@@ -59,6 +59,37 @@ describe(`the request journal's writer (${databaseKind})`, () => {
     await journal.flush();
     expect(journal.counts).toEqual({ written: 2, dropped: 0, failed: 1 });
     await journal.close();
+  });
+
+  it('gives the space of pruned rows back: rounds of writing and pruning leave the table the size of what it keeps', async () => {
+    await t.db.exec('DELETE FROM request_journal');
+    await t.db.exec('VACUUM request_journal');
+    const row = (): JournalRow => ({
+      at: new Date(),
+      loginKey: null,
+      login: null,
+      clientIp: '203.0.113.9',
+      method: 'GET',
+      contentType: null,
+      httpStatus: 200,
+      errorCode: 0,
+      durationMs: 1,
+      params: [],
+      xmlSource: null,
+      injected: null,
+      // About an answer's size: a page holds a handful.
+      answer: 'x'.repeat(1500),
+    });
+    const size = async () => Number((await t.db.query<{ n: string }>(`SELECT pg_relation_size('request_journal') AS n`))[0]!.n);
+    let early = 0;
+    for (let round = 0; round < 12; round++) {
+      await insertJournalRows(t.db, Array.from({ length: 200 }, row));
+      expect(await pruneJournal(t.db, 100, 24)).toBe(round === 0 ? 100 : 200);
+      if (round === 1) early = await size();
+    }
+    // Without the space given back, twelve rounds leave six times the second round's table.
+    expect(await size()).toBeLessThanOrEqual(early * 1.5);
+    expect(await t.db.query(`SELECT 1 FROM request_journal`)).toHaveLength(100);
   });
 
   it('takes nothing once closed', async () => {
