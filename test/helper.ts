@@ -67,13 +67,18 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     url,
     directUrl,
     async drop() {
-      await db.close();
-      const dropper = new pg.Client({ connectionString: adminUrl });
-      await dropper.connect();
       try {
-        await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await db.close();
       } finally {
-        await dropper.end();
+        // Dropped even when closing the pool failed (a test that broke its connections): FORCE ends
+        // whatever is still connected.
+        const dropper = new pg.Client({ connectionString: adminUrl });
+        await dropper.connect();
+        try {
+          await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        } finally {
+          await dropper.end();
+        }
       }
     },
   };
@@ -121,8 +126,11 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     config,
     journal,
     async close() {
-      await app.close();
-      if (!options.database) await database.drop();
+      try {
+        await app.close();
+      } finally {
+        if (!options.database) await database.drop();
+      }
     },
   };
 }

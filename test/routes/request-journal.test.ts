@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { buildTestApp, databaseKind, multipartBody, pageUrl, useSeededApp } from '../helper.ts';
+import { buildTestApp, createTestDatabase, databaseKind, multipartBody, pageUrl, useSeededApp } from '../helper.ts';
 import { logins } from '../fixtures/standard-seed.ts';
 import { listJournal, pruneJournal } from '../../src/store/journal.ts';
 import { HIDDEN } from '../../src/tasks/journal-redact.ts';
@@ -153,10 +153,15 @@ describe(`the request journal's bounds (${databaseKind})`, () => {
   });
 
   it('writes what is still queued when the app closes', async () => {
-    const t = await buildTestApp();
-    await t.app.inject({ method: 'GET', url: pageUrl({ ...logins.mkt, LaunchID: '5001' }) });
-    await t.app.close();
-    expect((await listJournal(t.db, { limit: 10 })).length).toBe(1);
-    await t.db.close();
+    // A database of the test's own: it outlives the app, to be read after the app has closed.
+    const database = await createTestDatabase();
+    try {
+      const t = await buildTestApp({ database });
+      await t.app.inject({ method: 'GET', url: pageUrl({ ...logins.mkt, LaunchID: '5001' }) });
+      await t.app.close();
+      expect((await listJournal(t.db, { limit: 10 })).length).toBe(1);
+    } finally {
+      await database.drop();
+    }
   });
 });
