@@ -1,6 +1,6 @@
 import type { Database } from '../db/database.ts';
 import type { AccountRow } from './accounts.ts';
-import type { SandboxInForce } from './sandbox.ts';
+import { RULE_IN_FORCE, type SandboxInForce } from './sandbox.ts';
 import { JOB_ARRAY, jobFromArray, LAUNCH_ARRAY, launchFromArray, VISIBLE_LAUNCH, type JobRow, type LaunchRow } from './launches.ts';
 
 /**
@@ -51,7 +51,7 @@ const readArray = (k: KeyTerms) => `json_build_array(
            r.record,
            (SELECT json_build_array(s.latency_ms, s.error_code, s.remaining IS NOT NULL)
               FROM sandbox_rule s
-             WHERE s.account_id = a.user_id AND (s.remaining IS NULL OR s.remaining > 0) AND (s.until IS NULL OR s.until > now())))`;
+             WHERE s.account_id = a.user_id AND ${RULE_IN_FORCE('s')}))`;
 
 /** The record asked for, visible to account `a`: a launch with its jobs, or a job with its launch. */
 const recordJoin = (k: KeyTerms) => `LEFT JOIN LATERAL (

@@ -25,6 +25,9 @@ export interface SandboxInForce {
   counted: boolean;
 }
 
+/** A rule is in force until its count is used up and until its time is over; `s` is the rule's table alias. */
+export const RULE_IN_FORCE = (s: string) => `(${s}.remaining IS NULL OR ${s}.remaining > 0) AND (${s}.until IS NULL OR ${s}.until > now())`;
+
 /**
  * Sandbox rules in the database (one per account), so that every instance obeys them. The request
  * path reads a rule together with the account (store/request-read.ts); a counted rule's turns are
@@ -81,7 +84,7 @@ export async function listSandboxRules(db: Database, ancestorId?: number): Promi
   const tree = ancestorId === undefined ? '' : 'JOIN account_closure c ON c.ancestor_id = $1::int AND c.descendant_id = s.account_id';
   return db.query<SandboxRow>(
     `SELECT s.account_id, a.login, s.latency_ms, s.error_code, s.remaining, s.until, s.set_by, s.created_at,
-            (s.remaining IS NULL OR s.remaining > 0) AND (s.until IS NULL OR s.until > now()) AS active
+            ${RULE_IN_FORCE('s')} AS active
        FROM sandbox_rule s
        JOIN account a ON a.user_id = s.account_id
        ${tree}
