@@ -25,7 +25,7 @@ export interface SandboxInForce {
   counted: boolean;
 }
 
-/** A rule is in force until its count is used up and until its time is over; `s` is the rule's table alias. */
+/** A rule is in force while its count (if it has one) is not used up and its time (if it has one) is not over; `s` is the rule's alias. */
 export const RULE_IN_FORCE = (s: string) => `(${s}.remaining IS NULL OR ${s}.remaining > 0) AND (${s}.until IS NULL OR ${s}.until > now())`;
 
 /**
