@@ -52,13 +52,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     return { db, url: undefined, directUrl: undefined, drop: () => db.close() };
   }
   const name = `omis_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${inject('pgTemplate')}`);
-  } finally {
-    await admin.end();
-  }
+  await adminQuery(adminUrl, `CREATE DATABASE ${name} TEMPLATE ${inject('pgTemplate')}`);
   const directUrl = withDatabaseName(adminUrl, name);
   const url = throughPooler ? withDatabaseName(process.env.TEST_POOLER_URL!, name) : directUrl;
   const db = await openDatabase({ databaseUrl: url, poolSize: 8 });
@@ -72,16 +66,21 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       } finally {
         // Dropped even when closing the pool failed (a test that broke its connections): FORCE ends
         // whatever is still connected.
-        const dropper = new pg.Client({ connectionString: adminUrl });
-        await dropper.connect();
-        try {
-          await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        } finally {
-          await dropper.end();
-        }
+        await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       }
     },
   };
+}
+
+/** One statement on a connection of its own to the server's admin database (creating and dropping test databases). */
+async function adminQuery(adminUrl: string, sql: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(sql);
+  } finally {
+    await admin.end();
+  }
 }
 
 /**

@@ -30,8 +30,9 @@ export class ReportLinks {
     this.#maxEntries = maxEntries;
   }
 
-  pathFor(jobId: number, now: Date = new Date()): string {
-    const window = windowOf(now, this.#ttlSeconds);
+  pathFor(jobId: number, now?: Date): string {
+    // The clock read as a number: this runs for every job answered, most often on a memo hit.
+    const window = windowOf(now?.getTime() ?? Date.now(), this.#ttlSeconds);
     if (window !== this.#window) {
       this.#window = window;
       this.#paths.clear();
@@ -50,12 +51,12 @@ export class ReportLinks {
  * same link (stable for clients that compare answers, cacheable for us).
  */
 export function reportPathFor(secret: string, jobId: number, ttlSeconds: number, now: Date = new Date()): string {
-  return pathInWindow(secret, jobId, ttlSeconds, windowOf(now, ttlSeconds));
+  return pathInWindow(secret, jobId, ttlSeconds, windowOf(now.getTime(), ttlSeconds));
 }
 
-/** The number of the link window `now` falls in. */
-function windowOf(now: Date, ttlSeconds: number): number {
-  return Math.floor(Math.floor(now.getTime() / 1000) / ttlSeconds);
+/** The number of the link window the instant `nowMs` falls in. */
+function windowOf(nowMs: number, ttlSeconds: number): number {
+  return Math.floor(Math.floor(nowMs / 1000) / ttlSeconds);
 }
 
 function pathInWindow(secret: string, jobId: number, ttlSeconds: number, window: number): string {
