@@ -24,7 +24,9 @@ import { journalOptions } from '../src/plugins/services.ts';
  * With TEST_POOLER_URL as well (a pooler in transaction mode in front of that PostgreSQL, as CI's
  * scripts/ci/pgbouncer.sh starts it), the app's connections go through the pooler, as a deployment's
  * DATABASE_URL would; creating, migrating and dropping databases stay on the direct connection, as a
- * deployment's DIRECT_URL would.
+ * deployment's DIRECT_URL would. As a server does by default, the app prepares its hot statements on
+ * a direct connection and not through the pooler (OMIS_PREPARED_STATEMENTS), so the PostgreSQL suite
+ * runs the one mode and the pooler step the other.
  */
 export const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
 export const databaseKind = onPostgres ? 'postgres' : 'pglite';
@@ -55,7 +57,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   await adminQuery(adminUrl, `CREATE DATABASE ${name} TEMPLATE ${inject('pgTemplate')}`);
   const directUrl = withDatabaseName(adminUrl, name);
   const url = throughPooler ? withDatabaseName(process.env.TEST_POOLER_URL!, name) : directUrl;
-  const db = await openDatabase({ databaseUrl: url, poolSize: 8 });
+  const db = await openDatabase({ databaseUrl: url, poolSize: 8, preparedStatements: !throughPooler });
   return {
     db,
     url,
@@ -90,7 +92,7 @@ async function adminQuery(adminUrl: string, sql: string): Promise<void> {
  */
 export async function anotherInstanceOf(database: TestDatabase, poolSize = 8): Promise<TestDatabase> {
   if (!database.url) return { ...database, drop: async () => {} };
-  const db = await openDatabase({ databaseUrl: database.url, poolSize });
+  const db = await openDatabase({ databaseUrl: database.url, poolSize, preparedStatements: !throughPooler });
   return { db, url: database.url, directUrl: database.directUrl, drop: () => db.close() };
 }
 

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import dotenv from 'dotenv';
 import { loadConfig, type Config } from '../config/config.ts';
-import { openDatabase, type Database } from '../db/database.ts';
+import { openDatabase, preparedStatementsOff, type Database } from '../db/database.ts';
 import { DataDirBusyError, describeOwner } from '../db/data-dir-owner.ts';
 import { DataDirInUseError, openEmbeddedDatabase } from '../db/embedded-database.ts';
 import { migrate } from '../db/migrate.ts';
@@ -62,7 +62,11 @@ export interface CommandDatabaseOptions {
  */
 export async function openCommandDatabase(config: Config, command: string, options: CommandDatabaseOptions = {}): Promise<CommandDatabase> {
   if (config.DATABASE_URL) {
-    const db = await openDatabase({ databaseUrl: config.DATABASE_URL });
+    const db = await openDatabase({
+      databaseUrl: config.DATABASE_URL,
+      preparedStatements: config.OMIS_PREPARED_STATEMENTS,
+      onPreparedStatementsOff: (error) => console.error(`omis ${command.split(' ')[0]}: ${preparedStatementsOff(error)}`),
+    });
     return { db, described: describeDatabase(config), owner: false, share: async () => {} };
   }
   const prefix = `omis ${command.split(' ')[0]}`;

@@ -36,15 +36,26 @@ const integer = (fallback: number, min: number, max: number) =>
     .transform((value) => Number(value.trim()))
     .refine((value) => value >= min && value <= max, { message: `must be between ${min} and ${max}` });
 
+const FLAG_WORDS = new Map<string, boolean>([
+  ['true', true], ['1', true], ['yes', true], ['on', true],
+  ['false', false], ['0', false], ['no', false], ['off', false],
+]);
+
 const flag = (fallback: boolean) =>
   z
     .string()
     .default(fallback ? 'true' : 'false')
     .transform((value) => value.trim().toLowerCase())
-    .refine((value) => ['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'].includes(value), {
-      message: 'must be true or false',
-    })
-    .transform((value) => ['true', '1', 'yes', 'on'].includes(value));
+    .refine((value) => FLAG_WORDS.has(value), { message: 'must be true or false' })
+    .transform((value) => FLAG_WORDS.get(value)!);
+
+/** A flag whose default depends on other variables: undefined when unset (or blank). */
+const optionalFlag = z
+  .string()
+  .optional()
+  .transform((value) => value?.trim().toLowerCase() || undefined)
+  .refine((value) => value === undefined || FLAG_WORDS.has(value), { message: 'must be true or false' })
+  .transform((value) => (value === undefined ? undefined : FLAG_WORDS.get(value)!));
 
 const isTimeZone = (zone: string): boolean => {
   try {
@@ -74,6 +85,12 @@ const envSchema = z.object({
    * migrate` holds an advisory lock across transactions). Prisma's name for it, as in prisma.config.ts.
    */
   DIRECT_URL: postgresUrl('to use DATABASE_URL'),
+  /**
+   * Prepare the page's read on each database connection (docs/PERFORMANCE.md#prepared-statements).
+   * Default: on when DATABASE_URL goes straight to PostgreSQL, off when DIRECT_URL is set (so
+   * DATABASE_URL goes through a pooler, which may not carry prepared statements between clients).
+   */
+  OMIS_PREPARED_STATEMENTS: optionalFlag,
   OMIS_DATA_DIR: z.string().trim().min(1).default('./.omis'),
   OMIS_ALLOWED_METHODS: z
     .string()
@@ -162,7 +179,8 @@ const envSchema = z.object({
   .refine((config) => config.DIRECT_URL === undefined || config.DATABASE_URL !== undefined, {
     path: ['DIRECT_URL'],
     message: 'is set but DATABASE_URL is not: set both (DATABASE_URL through the pooler, DIRECT_URL straight to PostgreSQL)',
-  });
+  })
+  .transform((config) => ({ ...config, OMIS_PREPARED_STATEMENTS: config.OMIS_PREPARED_STATEMENTS ?? config.DIRECT_URL === undefined }));
 
 export type Config = z.output<typeof envSchema>;
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
@@ -18,8 +19,10 @@ export interface Database {
   readonly prisma: PrismaClient;
   /** Runs a script of several statements (no parameters). */
   exec(sql: string): Promise<void>;
-  /** One parameterised statement on any connection. */
-  query<Row>(sql: string, params?: unknown[]): Promise<Row[]>;
+  /** One parameterised statement on any connection; a `Statement` is prepared once per connection where that is on. */
+  query<Row>(sql: string | Statement, params?: unknown[]): Promise<Row[]>;
+  /** Whether `Statement`s are prepared now (off from the start, or since a pooler was found to lose them). */
+  readonly preparedStatements: boolean;
   /** Runs `work` on one dedicated connection (advisory locks are per connection). */
   withConnection<T>(work: (conn: SqlConnection) => Promise<T>): Promise<T>;
   /**
@@ -34,6 +37,31 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/**
+ * A statement of the page's hot path, which PostgreSQL may keep parsed and planned on each server
+ * connection as a named prepared statement (docs/PERFORMANCE.md#prepared-statements). The name carries a
+ * hash of the text, so that two versions of the server on one database never run each other's.
+ */
+export interface Statement {
+  readonly name: string;
+  readonly text: string;
+}
+
+export function namedStatement(label: string, text: string): Statement {
+  return { name: `omis_${label}_${createHash('sha256').update(text).digest('hex').slice(0, 12)}`, text };
+}
+
+/** The warning for `onPreparedStatementsOff`: what happened and what to set. */
+export function preparedStatementsOff(error: unknown): string {
+  return (
+    `prepared statements turned off: the database connection lost one (${(error as Error).message}), ` +
+    'so DATABASE_URL goes through a pooler that does not keep them; set DIRECT_URL (or OMIS_PREPARED_STATEMENTS=false) to start without them'
+  );
+}
+
+/** What PostgreSQL answers when a pooler moved a session's prepared statement away (26000) or let another client's be found (42P05). */
+const LOST_PREPARED_STATEMENT = new Set(['26000', '42P05']);
+
 export interface SqlConnection {
   exec(sql: string): Promise<void>;
   query<Row>(sql: string, params?: unknown[]): Promise<Row[]>;
@@ -47,11 +75,19 @@ export interface OpenOptions {
   poolSize?: number | undefined;
   /** Longest wait for a PostgreSQL connection (default CONNECT_TIMEOUT_MS). */
   connectTimeoutMs?: number | undefined;
+  /**
+   * Prepare `Statement`s on each connection (PostgreSQL only; default off). Only for a connection
+   * straight to PostgreSQL or through a pooler that keeps prepared statements: should one turn out
+   * to lose them, they are turned off for good, the statement is run again unprepared and
+   * `onPreparedStatementsOff` is told why.
+   */
+  preparedStatements?: boolean | undefined;
+  onPreparedStatementsOff?: ((error: unknown) => void) | undefined;
 }
 
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   if (options.databaseUrl) {
-    return openPostgres(options.databaseUrl, options.poolSize ?? 10, options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS);
+    return openPostgres(options.databaseUrl, options);
   }
   return openPglite(options.pglite ?? (await createPglite(options.dataDir ?? './.omis')));
 }
@@ -65,14 +101,14 @@ export async function createPglite(dataDir: string): Promise<PGlite> {
 /** Longest wait for a PostgreSQL connection (new, or free in the pool) before answering 9999. */
 export const CONNECT_TIMEOUT_MS = 800;
 
-function openPostgres(url: string, poolSize: number, connectTimeoutMs: number): Database {
+function openPostgres(url: string, options: OpenOptions): Database {
   const pool = new pg.Pool({
     connectionString: url,
-    max: poolSize,
+    max: options.poolSize ?? 10,
     // Fail fast when the database is gone instead of queueing requests forever: a stopped server
     // refuses at once, an unresponsive one is given up on within a second (ErrorCode 9999, HTTP 503).
     // pg-pool applies the same limit to waiting for a free connection, which sheds load under overload.
-    connectionTimeoutMillis: connectTimeoutMs,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
     // Notice a peer that vanished without closing (host down, network cut) on idle connections too.
     keepAlive: true,
     idleTimeoutMillis: 30_000,
@@ -81,18 +117,39 @@ function openPostgres(url: string, poolSize: number, connectTimeoutMs: number): 
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on('error', () => {});
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  let prepared = options.preparedStatements ?? false;
+  const preparedQuery = async (statement: Statement, values: unknown[]): Promise<pg.QueryResult> => {
+    try {
+      return await pool.query({ name: statement.name, text: statement.text, values });
+    } catch (error) {
+      if (!LOST_PREPARED_STATEMENT.has((error as { code?: string }).code ?? '')) throw error;
+      // A pooler in transaction mode hands each transaction whichever server connection is free,
+      // and a statement prepared on one is missing on the next (or already there, prepared by
+      // another client). Nothing was run: the statement runs again, unprepared, as from now on all
+      // do (statements already on their way when the first failed are run again too).
+      if (prepared) {
+        prepared = false;
+        options.onPreparedStatementsOff?.(error);
+      }
+      return pool.query(statement.text, values);
+    }
+  };
   return {
     kind: 'postgres',
     prisma,
     pool,
+    get preparedStatements() {
+      return prepared;
+    },
     async exec(sql) {
       await pool.query(sql);
     },
     async ping() {
       await pool.query('SELECT 1');
     },
-    async query<Row>(sql: string, params: unknown[] = []) {
-      return (await pool.query(sql, params)).rows as Row[];
+    async query<Row>(sql: string | Statement, params: unknown[] = []) {
+      if (typeof sql === 'string') return (await pool.query(sql, params)).rows as Row[];
+      return (prepared ? await preparedQuery(sql, params) : await pool.query(sql.text, params)).rows as Row[];
     },
     async withConnection(work) {
       const client = await pool.connect();
@@ -150,8 +207,10 @@ function openPglite(db: PGlite): Database {
     kind: 'pglite',
     prisma,
     pool: undefined,
+    // PGlite's one session keeps its own plans; nothing to prepare.
+    preparedStatements: false,
     exec: conn.exec,
-    query: conn.query,
+    query: (sql, params) => conn.query(typeof sql === 'string' ? sql : sql.text, params),
     ping: async () => {
       await db.query('SELECT 1');
     },

@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
 import type { Config } from '../config/config.ts';
-import { openDatabase, type Database } from '../db/database.ts';
+import { openDatabase, preparedStatementsOff, type Database } from '../db/database.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -18,7 +18,12 @@ export default fp<DatabasePluginOptions>(
   async (app, { config, database }) => {
     const db =
       database ??
-      (await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.OMIS_DATA_DIR }));
+      (await openDatabase({
+        databaseUrl: config.DATABASE_URL,
+        dataDir: config.OMIS_DATA_DIR,
+        preparedStatements: config.OMIS_PREPARED_STATEMENTS,
+        onPreparedStatementsOff: (error) => app.log.warn({ err: error }, preparedStatementsOff(error)),
+      }));
     app.decorate('db', db);
     if (!database) app.addHook('onClose', async () => db.close());
   },

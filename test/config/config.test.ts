@@ -27,6 +27,27 @@ describe('configuration (the Web.config equivalent)', () => {
     expect(sessionDatabaseUrl(loadConfig({}))).toBeUndefined();
   });
 
+  it('prepares statements by default only when DATABASE_URL goes straight to PostgreSQL (no DIRECT_URL beside it)', () => {
+    const pooled = 'postgresql://omis@pgbouncer:6432/omis';
+    const direct = 'postgresql://omis@db:5432/omis';
+    const cases: [Record<string, string>, boolean][] = [
+      [{}, true],
+      [{ DATABASE_URL: direct }, true],
+      [{ DATABASE_URL: pooled, DIRECT_URL: direct }, false],
+      [{ DATABASE_URL: pooled, DIRECT_URL: ' ' }, true],
+      [{ DATABASE_URL: direct, OMIS_PREPARED_STATEMENTS: 'false' }, false],
+      [{ DATABASE_URL: direct, OMIS_PREPARED_STATEMENTS: ' OFF ' }, false],
+      [{ DATABASE_URL: pooled, DIRECT_URL: direct, OMIS_PREPARED_STATEMENTS: 'true' }, true],
+      [{ DATABASE_URL: pooled, DIRECT_URL: direct, OMIS_PREPARED_STATEMENTS: '1' }, true],
+      [{ DATABASE_URL: pooled, DIRECT_URL: direct, OMIS_PREPARED_STATEMENTS: ' ' }, false],
+    ];
+    for (const [env, expected] of cases) expect(loadConfig(env).OMIS_PREPARED_STATEMENTS, JSON.stringify(env)).toBe(expected);
+    for (const value of ['maybe', 'toString', 'constructor']) {
+      expect(() => loadConfig({ OMIS_PREPARED_STATEMENTS: value })).toThrowError(/OMIS_PREPARED_STATEMENTS: must be true or false/);
+      expect(() => loadConfig({ OMIS_JOURNAL: value })).toThrowError(/OMIS_JOURNAL: must be true or false/);
+    }
+  });
+
   it('refuses a DIRECT_URL that is not a postgresql:// URL', () => {
     expect(() => loadConfig({ DATABASE_URL: 'postgresql://omis@pgbouncer:6432/omis', DIRECT_URL: 'db.internal:5432' })).toThrowError(
       /DIRECT_URL: must be a postgresql:\/\/ URL/,

@@ -172,14 +172,26 @@ describe(`readRequest: account, lockout state and record in one statement (${dat
     expect(await readRequests(t.db, [])).toEqual([]);
   });
 
-  // It looks into the session of one connection of its own: straight to PostgreSQL, never through a pooler.
-  it.runIf(onPostgres)('leaves no named statement on the connection, so that any pooler may pass it on (PostgreSQL)', async () => {
-    const single = await openDatabase({ databaseUrl: t.directUrl, poolSize: 1 });
+  // They look into the session of one connection of their own: straight to PostgreSQL, never through a pooler.
+  const preparedAfterReads = async (preparedStatements: boolean) => {
+    const single = await openDatabase({ databaseUrl: t.directUrl, poolSize: 1, preparedStatements });
     try {
-      for (let run = 0; run < 3; run++) expect((await readRequests(single, [keys('acme-mkt', { launchId: 5001 })]))[0]!.launch?.launch_id).toBe(5001);
-      expect(await single.query(`SELECT name FROM pg_prepared_statements`)).toEqual([]);
+      const asked = [keys('acme-mkt', { launchId: 5001 }), keys('acme', { jobId: 9002 })];
+      for (let run = 0; run < 3; run++) {
+        expect((await readRequests(single, asked)).map((read) => read.launch?.launch_id)).toEqual([5001, 5001]);
+        expect((await readRequest(single, asked[0]!)).launch?.launch_id).toBe(5001);
+      }
+      return (await single.query<{ name: string }>(`SELECT name FROM pg_prepared_statements ORDER BY name`)).map((row) => row.name);
     } finally {
       await single.close();
     }
+  };
+
+  it.runIf(onPostgres)('leaves no named statement on the connection with prepared statements off, so that any pooler may pass it on (PostgreSQL)', async () => {
+    expect(await preparedAfterReads(false)).toEqual([]);
+  });
+
+  it.runIf(onPostgres)('prepares the batch and the single read once on the connection with prepared statements on (PostgreSQL)', async () => {
+    expect(await preparedAfterReads(true)).toEqual([expect.stringMatching(/^omis_read_request_[0-9a-f]{12}$/), expect.stringMatching(/^omis_read_requests_[0-9a-f]{12}$/)]);
   });
 });
