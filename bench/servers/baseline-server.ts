@@ -29,7 +29,8 @@ async function pkQuery(): Promise<() => Promise<void>> {
 }
 
 async function projectStatement(): Promise<() => Promise<void>> {
-  const db = await openDatabase({ databaseUrl: url });
+  // Prepared, as the project prepares it on a direct connection.
+  const db = await openDatabase({ databaseUrl: url, preparedStatements: true });
   const keys = { loginKey: 'acme-mkt', failureKey: 'acme-mkt', launchId };
   return async () => {
     const read = await readRequest(db, keys);

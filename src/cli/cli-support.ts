@@ -53,6 +53,8 @@ export interface CommandDatabaseOptions {
   whenShared?: 'connect' | 'refuse';
   /** Refuse an owner whose schema lacks this version's migrations (all but `omis migrate`). */
   requireMigrated?: boolean;
+  /** Told when PostgreSQL lost a prepared statement (a pooler): by default one line on stderr. */
+  onPreparedStatementsOff?: (error: unknown) => void;
 }
 
 /**
@@ -65,7 +67,7 @@ export async function openCommandDatabase(config: Config, command: string, optio
     const db = await openDatabase({
       databaseUrl: config.DATABASE_URL,
       preparedStatements: config.OMIS_PREPARED_STATEMENTS,
-      onPreparedStatementsOff: (error) => console.error(`omis ${command.split(' ')[0]}: ${preparedStatementsOff(error)}`),
+      onPreparedStatementsOff: options.onPreparedStatementsOff ?? ((error) => console.error(`omis ${command.split(' ')[0]}: ${preparedStatementsOff(error)}`)),
     });
     return { db, described: describeDatabase(config), owner: false, share: async () => {} };
   }

@@ -85,3 +85,51 @@ describe.runIf(onPostgres)(`two server processes under load${throughPooler ? ', 
     expect(audit).toEqual({ accepted: codes.action.get('0') ?? 0, refused: codes.action.get('115') ?? 0 });
   });
 });
+
+/**
+ * A deployment that points DATABASE_URL at the pooler but leaves DIRECT_URL unset prepares its read
+ * (OMIS_PREPARED_STATEMENTS defaults on). PgBouncer 1.18 loses prepared statements between clients:
+ * the server must notice, say so once in its log, and answer every request as if nothing happened.
+ */
+describe.runIf(throughPooler)('a server through the pooler without DIRECT_URL (postgres)', () => {
+  let database: TestDatabase;
+  let server: ServerProcess | undefined;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    await seedWith(database.db, standardSeed);
+  }, 120_000);
+
+  afterAll(async () => {
+    server?.kill('SIGKILL');
+    await server?.exited;
+    await database?.drop();
+  });
+
+  it('turns prepared statements off at the first one lost, logs it once at warn, and answers every query', { timeout: 120_000 }, async () => {
+    server = spawnServer({ DATABASE_URL: database.url!, OMIS_SECRET: 'pooler-load-secret-0123456789', LOG_LEVEL: 'warn' });
+    const url = await listeningBase(server);
+    const codes = new Map<string, number>();
+    const result = await autocannon({
+      url,
+      connections: CONNECTIONS_PER_SERVER,
+      amount: 400,
+      requests: [
+        {
+          method: 'GET',
+          path: pageUrl({ ...logins.mkt, LaunchID: '5001' }),
+          onResponse: (_status: number, body: string) => {
+            const code = /<ErrorCode>(-?\d+)<\/ErrorCode>/.exec(body)?.[1] ?? 'none';
+            codes.set(code, (codes.get(code) ?? 0) + 1);
+          },
+        },
+      ],
+      timeout: 20,
+    });
+    expect({ non2xx: result.non2xx, errors: result.errors, timeouts: result.timeouts }).toEqual({ non2xx: 0, errors: 0, timeouts: 0 });
+    expect(Object.fromEntries(codes)).toEqual({ '0': 400 });
+    const warnings = server.output().split('\n').filter((line) => line.includes('prepared statements turned off'));
+    expect(warnings).toHaveLength(1);
+    expect(JSON.parse(warnings[0]!)).toMatchObject({ level: 40, err: { code: expect.stringMatching(/^(26000|42P05)$/) } });
+  });
+});
