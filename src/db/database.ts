@@ -55,7 +55,7 @@ export function namedStatement(label: string, text: string): Statement {
 export function preparedStatementsOff(error: unknown): string {
   return (
     `prepared statements turned off: the database connection lost one (${(error as Error).message}), ` +
-    'so DATABASE_URL goes through a pooler that does not keep them; set DIRECT_URL (or OMIS_PREPARED_STATEMENTS=false) to start without them'
+    'as a pooler that does not keep them between clients would (DATABASE_URL through PgBouncer before 1.21?); set DIRECT_URL, or OMIS_PREPARED_STATEMENTS=false, to start without them'
   );
 }
 
