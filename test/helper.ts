@@ -31,6 +31,8 @@ import { journalOptions } from '../src/plugins/services.ts';
 export const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
 export const databaseKind = onPostgres ? 'postgres' : 'pglite';
 export const throughPooler = Boolean(process.env.TEST_POOLER_URL);
+/** Whether the app's connections prepare statements: as a server does, on a direct connection only. */
+const preparedStatements = !throughPooler;
 if (throughPooler && !onPostgres) throw new Error('TEST_POOLER_URL needs TEST_DATABASE_URL (the direct connection) as well');
 
 export interface TestDatabase {
@@ -57,7 +59,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   await adminQuery(adminUrl, `CREATE DATABASE ${name} TEMPLATE ${inject('pgTemplate')}`);
   const directUrl = withDatabaseName(adminUrl, name);
   const url = throughPooler ? withDatabaseName(process.env.TEST_POOLER_URL!, name) : directUrl;
-  const db = await openDatabase({ databaseUrl: url, poolSize: 8, preparedStatements: !throughPooler });
+  const db = await openDatabase({ databaseUrl: url, poolSize: 8, preparedStatements });
   return {
     db,
     url,
@@ -92,7 +94,7 @@ async function adminQuery(adminUrl: string, sql: string): Promise<void> {
  */
 export async function anotherInstanceOf(database: TestDatabase, poolSize = 8): Promise<TestDatabase> {
   if (!database.url) return { ...database, drop: async () => {} };
-  const db = await openDatabase({ databaseUrl: database.url, poolSize, preparedStatements: !throughPooler });
+  const db = await openDatabase({ databaseUrl: database.url, poolSize, preparedStatements });
   return { db, url: database.url, directUrl: database.directUrl, drop: () => db.close() };
 }
 

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import dotenv from 'dotenv';
 import { loadConfig, type Config } from '../config/config.ts';
-import { openDatabase, preparedStatementsOff, type Database } from '../db/database.ts';
+import { openDatabase, type Database } from '../db/database.ts';
 import { DataDirBusyError, describeOwner } from '../db/data-dir-owner.ts';
 import { DataDirInUseError, openEmbeddedDatabase } from '../db/embedded-database.ts';
 import { migrate } from '../db/migrate.ts';
@@ -53,8 +53,6 @@ export interface CommandDatabaseOptions {
   whenShared?: 'connect' | 'refuse';
   /** Refuse an owner whose schema lacks this version's migrations (all but `omis migrate`). */
   requireMigrated?: boolean;
-  /** Told when PostgreSQL lost a prepared statement (a pooler): by default one line on stderr. */
-  onPreparedStatementsOff?: (error: unknown) => void;
 }
 
 /**
@@ -64,11 +62,7 @@ export interface CommandDatabaseOptions {
  */
 export async function openCommandDatabase(config: Config, command: string, options: CommandDatabaseOptions = {}): Promise<CommandDatabase> {
   if (config.DATABASE_URL) {
-    const db = await openDatabase({
-      databaseUrl: config.DATABASE_URL,
-      preparedStatements: config.OMIS_PREPARED_STATEMENTS,
-      onPreparedStatementsOff: options.onPreparedStatementsOff ?? ((error) => console.error(`omis ${command.split(' ')[0]}: ${preparedStatementsOff(error)}`)),
-    });
+    const db = await openDatabase({ databaseUrl: config.DATABASE_URL, preparedStatements: config.OMIS_PREPARED_STATEMENTS });
     return { db, described: describeDatabase(config), owner: false, share: async () => {} };
   }
   const prefix = `omis ${command.split(' ')[0]}`;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import { preparedStatementsOff, type Database } from '../db/database.ts';
+import type { Database } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
 import { parseSeed, seedDatabase, type SeedFile } from './seed-file.ts';
 import { countAccounts } from '../store/accounts.ts';
@@ -28,13 +28,7 @@ export async function serveCommand(_positionals: string[], values: Record<string
   const config = withSimulatorChoice(cliConfig(), values);
   // The port first: a taken one must not cost a database, a migration or a simulator.
   await listenable(config);
-  // A lost prepared statement is reported in the server's log once it has one.
-  let log: FastifyInstance['log'] | undefined;
-  const opened = await openCommandDatabase(config, 'serve', {
-    share: true,
-    whenShared: 'refuse',
-    onPreparedStatementsOff: (error) => (log ? log.warn({ err: error }, preparedStatementsOff(error)) : console.error(`omis serve: ${preparedStatementsOff(error)}`)),
-  });
+  const opened = await openCommandDatabase(config, 'serve', { share: true, whenShared: 'refuse' });
   const { db } = opened;
   let app: FastifyInstance;
   try {
@@ -46,7 +40,6 @@ export async function serveCommand(_positionals: string[], values: Record<string
     // Commands run beside the server from here on reach the database through it.
     await opened.share();
     app = await startServer({ config, database: db, onClose: () => db.close() });
-    log = app.log;
   } catch (error) {
     await db.close().catch(() => {});
     if (error instanceof ListenError) throw new CliError(error.message);

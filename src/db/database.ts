@@ -23,6 +23,8 @@ export interface Database {
   query<Row>(sql: string | Statement, params?: unknown[]): Promise<Row[]>;
   /** Whether `Statement`s are prepared now (off from the start, or since a pooler was found to lose them). */
   readonly preparedStatements: boolean;
+  /** Calls `listener` when a lost prepared statement turns them off (once); returns its removal. */
+  whenPreparedStatementsOff(listener: (error: unknown) => void): () => void;
   /** Runs `work` on one dedicated connection (advisory locks are per connection). */
   withConnection<T>(work: (conn: SqlConnection) => Promise<T>): Promise<T>;
   /**
@@ -51,7 +53,7 @@ export function namedStatement(label: string, text: string): Statement {
   return { name: `omis_${label}_${createHash('sha256').update(text).digest('hex').slice(0, 12)}`, text };
 }
 
-/** The warning for `onPreparedStatementsOff`: what happened and what to set. */
+/** The warning for `whenPreparedStatementsOff`: what happened and what to set. */
 export function preparedStatementsOff(error: unknown): string {
   return (
     `prepared statements turned off: the database connection lost one (${(error as Error).message}), ` +
@@ -78,11 +80,10 @@ export interface OpenOptions {
   /**
    * Prepare `Statement`s on each connection (PostgreSQL only; default off). Only for a connection
    * straight to PostgreSQL or through a pooler that keeps prepared statements: should one turn out
-   * to lose them, they are turned off for good, the statement is run again unprepared and
-   * `onPreparedStatementsOff` is told why.
+   * to lose them, they are turned off for good, the statement is run again unprepared and the
+   * `whenPreparedStatementsOff` listeners are told why.
    */
   preparedStatements?: boolean | undefined;
-  onPreparedStatementsOff?: ((error: unknown) => void) | undefined;
 }
 
 export async function openDatabase(options: OpenOptions): Promise<Database> {
@@ -118,6 +119,7 @@ function openPostgres(url: string, options: OpenOptions): Database {
   pool.on('error', () => {});
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   let prepared = options.preparedStatements ?? false;
+  const offListeners = new Set<(error: unknown) => void>();
   const preparedQuery = async (statement: Statement, values: unknown[]): Promise<pg.QueryResult> => {
     try {
       return await pool.query({ name: statement.name, text: statement.text, values });
@@ -129,7 +131,7 @@ function openPostgres(url: string, options: OpenOptions): Database {
       // do (statements already on their way when the first failed are run again too).
       if (prepared) {
         prepared = false;
-        options.onPreparedStatementsOff?.(error);
+        for (const listener of offListeners) listener(error);
       }
       return pool.query(statement.text, values);
     }
@@ -140,6 +142,10 @@ function openPostgres(url: string, options: OpenOptions): Database {
     pool,
     get preparedStatements() {
       return prepared;
+    },
+    whenPreparedStatementsOff(listener) {
+      offListeners.add(listener);
+      return () => offListeners.delete(listener);
     },
     async exec(sql) {
       await pool.query(sql);
@@ -209,6 +215,7 @@ function openPglite(db: PGlite): Database {
     pool: undefined,
     // PGlite's one session keeps its own plans; nothing to prepare.
     preparedStatements: false,
+    whenPreparedStatementsOff: () => () => {},
     exec: conn.exec,
     query: (sql, params) => conn.query(typeof sql === 'string' ? sql : sql.text, params),
     ping: async () => {

@@ -18,14 +18,14 @@ export default fp<DatabasePluginOptions>(
   async (app, { config, database }) => {
     const db =
       database ??
-      (await openDatabase({
-        databaseUrl: config.DATABASE_URL,
-        dataDir: config.OMIS_DATA_DIR,
-        preparedStatements: config.OMIS_PREPARED_STATEMENTS,
-        onPreparedStatementsOff: (error) => app.log.warn({ err: error }, preparedStatementsOff(error)),
-      }));
+      (await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.OMIS_DATA_DIR, preparedStatements: config.OMIS_PREPARED_STATEMENTS }));
     app.decorate('db', db);
-    if (!database) app.addHook('onClose', async () => db.close());
+    // In the server's log, whoever opened the database (`omis serve` opens it before the app).
+    const unlisten = db.whenPreparedStatementsOff((error) => app.log.warn({ err: error }, preparedStatementsOff(error)));
+    app.addHook('onClose', async () => {
+      unlisten();
+      if (!database) await db.close();
+    });
   },
   { name: 'database' },
 );

@@ -14,7 +14,8 @@ describe(`prepared statements (${databaseKind})`, () => {
   let t: TestDatabase;
   const opened: Database[] = [];
   const open = async (url: string, preparedStatements: boolean, off: unknown[] = []) => {
-    const db = await openDatabase({ databaseUrl: url, poolSize: 1, preparedStatements, onPreparedStatementsOff: (error) => off.push(error) });
+    const db = await openDatabase({ databaseUrl: url, poolSize: 1, preparedStatements });
+    db.whenPreparedStatementsOff((error) => off.push(error));
     opened.push(db);
     return db;
   };
