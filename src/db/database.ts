@@ -42,15 +42,24 @@ export interface Database {
 /**
  * A statement of the page's hot path, which PostgreSQL may keep parsed and planned on each server
  * connection as a named prepared statement (docs/PERFORMANCE.md#prepared-statements). The name carries a
- * hash of the text, so that two versions of the server on one database never run each other's.
+ * hash of the texts, so that two versions of the server on one database never run each other's.
+ *
+ * What is prepared may differ from what is sent unprepared, with the same parameters and result
+ * columns: unprepared, a call of a function that keeps the plan of its query for the connection (the
+ * only way to keep one that a transaction-mode pooler cannot lose); prepared, that query itself,
+ * which PostgreSQL runs without the function call around it.
  */
 export interface Statement {
   readonly name: string;
+  /** Sent as it is when statements are not prepared (and run again so when a pooler lost the prepared one). */
   readonly text: string;
+  /** Prepared under `name`. */
+  readonly preparedText: string;
 }
 
-export function namedStatement(label: string, text: string): Statement {
-  return { name: `omis_${label}_${createHash('sha256').update(text).digest('hex').slice(0, 12)}`, text };
+export function namedStatement(label: string, text: string, preparedText = text): Statement {
+  const hash = createHash('sha256').update(text).update('\0').update(preparedText).digest('hex').slice(0, 12);
+  return { name: `omis_${label}_${hash}`, text, preparedText };
 }
 
 /** The warning for `whenPreparedStatementsOff`: what happened and what to set. */
@@ -122,7 +131,7 @@ function openPostgres(url: string, options: OpenOptions): Database {
   const offListeners = new Set<(error: unknown) => void>();
   const preparedQuery = async (statement: Statement, values: unknown[]): Promise<pg.QueryResult> => {
     try {
-      return await pool.query({ name: statement.name, text: statement.text, values });
+      return await pool.query({ name: statement.name, text: statement.preparedText, values });
     } catch (error) {
       if (!LOST_PREPARED_STATEMENT.has((error as { code?: string }).code ?? '')) throw error;
       // A pooler in transaction mode hands each transaction whichever server connection is free,

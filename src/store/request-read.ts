@@ -96,12 +96,13 @@ export const READ_BATCH = `
  * (docs/PERFORMANCE.md). The function forces the generic plan, so that the parameters' values never
  * make PostgreSQL plan it again.
  */
-const SINGLE_KEY: KeyTerms = { failureKey: '$2', launchId: '$3', jobId: '$4' };
-export const READ_ONE = `
-  SELECT ${readArray(SINGLE_KEY)}
+const singleRead = (k: KeyTerms, login: string, column = '') => `
+  SELECT ${readArray(k)}${column}
     FROM (SELECT 1) k
-    LEFT JOIN account a ON a.login_key = $1
-    ${recordJoin(SINGLE_KEY)}`;
+    LEFT JOIN account a ON a.login_key = ${login}
+    ${recordJoin(k)}`;
+const SINGLE_KEY: KeyTerms = { failureKey: '$2', launchId: '$3', jobId: '$4' };
+export const READ_ONE = singleRead(SINGLE_KEY, '$1');
 
 type ReadTuple = [
   number | null,
@@ -129,12 +130,23 @@ function toRead(tuple: ReadTuple): RequestRead {
 }
 
 /**
- * The functions' calls: small statements, yet parsing and planning one costs PostgreSQL about a
- * sixth of the read, so they are prepared on each connection where the database allows it
- * (docs/PERFORMANCE.md#prepared-statements); behind a pooler they are sent unprepared.
+ * Behind a pooler the functions are called, unprepared. Where statements are prepared (straight to
+ * PostgreSQL), their queries are prepared themselves: PostgreSQL keeps the plan for the connection
+ * either way, and without PL/pgSQL's call around the query it runs the read for about a seventh
+ * less (docs/PERFORMANCE.md#prepared-statements). The parameters are typed here as the functions'
+ * signatures type them. After its five trial plans PostgreSQL settles on the generic plan, the one
+ * the single read's function forces (test/store/request-read.test.ts).
  */
-const READ_REQUESTS = namedStatement('read_requests', 'SELECT r AS read FROM omis_read_requests($1::text[], $2::text[], $3::int[], $4::int[]) AS r');
-const READ_REQUEST = namedStatement('read_request', 'SELECT omis_read_request($1::text, $2::text, $3::int, $4::int) AS read');
+const READ_REQUESTS = namedStatement(
+  'read_requests',
+  'SELECT r AS read FROM omis_read_requests($1::text[], $2::text[], $3::int[], $4::int[]) AS r',
+  READ_BATCH,
+);
+const READ_REQUEST = namedStatement(
+  'read_request',
+  'SELECT omis_read_request($1::text, $2::text, $3::int, $4::int) AS read',
+  singleRead({ failureKey: '$2::text', launchId: '$3::int', jobId: '$4::int' }, '$1::text', ' AS read'),
+);
 
 /** The launch to read (unless a job is named, which wins) and the job, as the functions take them. */
 const recordKeys = (k: RequestReadKeys): [number | null, number | null] => [k.jobId === undefined ? (k.launchId ?? null) : null, k.jobId ?? null];

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, databaseKind, onPostgres, seedWith, type TestDatabase } from '../helper.ts';
-import { openDatabase } from '../../src/db/database.ts';
+import { openDatabase, type Database } from '../../src/db/database.ts';
 import { standardSeed } from '../fixtures/standard-seed.ts';
 import { readRequest, readRequests, type RequestReadKeys } from '../../src/store/request-read.ts';
 import { lockJob, lockLaunch, lockLaunchJobs } from '../../src/store/launches.ts';
@@ -145,21 +145,24 @@ describe(`readRequest: account, lockout state and record in one statement (${dat
     expect((await readRequest(t.db, keys('acme-mkt', { launchId: 5201 }))).jobs!.map((job) => job.job_id)).toEqual([9601]);
   });
 
+  /** Requests of every kind: launch and job, own, foreign, missing, unknown login, no record, any case, twice. */
+  const mixedRequests = (): RequestReadKeys[] => [
+    keys('acme-mkt', { launchId: 5001 }),
+    keys('acme', { jobId: 9003 }),
+    keys('nobody', { launchId: 5001 }),
+    keys('acme-mkt'),
+    keys('acme-mkt-tw', { launchId: 5003 }),
+    keys('globex', { jobId: 9101 }),
+    keys('acme', { launchId: 7777 }),
+    keys('ACME-MKT', { jobId: 9002 }),
+    keys('acme-mkt', { launchId: 5001 }),
+  ];
+
   it('reads many requests in one statement, each exactly as it reads alone, in the order asked', async () => {
     await t.db.query(`INSERT INTO login_failure (login_key, failures, last_failure_at, locked_until) VALUES ($1, 9, now(), now() + interval '1 minute')`, [
       failureKey('globex'),
     ]);
-    const asked: RequestReadKeys[] = [
-      keys('acme-mkt', { launchId: 5001 }),
-      keys('acme', { jobId: 9003 }),
-      keys('nobody', { launchId: 5001 }),
-      keys('acme-mkt'),
-      keys('acme-mkt-tw', { launchId: 5003 }),
-      keys('globex', { jobId: 9101 }),
-      keys('acme', { launchId: 7777 }),
-      keys('ACME-MKT', { jobId: 9002 }),
-      keys('acme-mkt', { launchId: 5001 }),
-    ];
+    const asked = mixedRequests();
     const alone = [];
     for (const key of asked) alone.push(await readRequest(t.db, key));
     expect(await readRequests(t.db, asked)).toEqual(alone);
@@ -173,25 +176,50 @@ describe(`readRequest: account, lockout state and record in one statement (${dat
   });
 
   // They look into the session of one connection of their own: straight to PostgreSQL, never through a pooler.
-  const preparedAfterReads = async (preparedStatements: boolean) => {
+  const onOwnConnection = async <T>(preparedStatements: boolean, work: (db: Database) => Promise<T>) => {
     const single = await openDatabase({ databaseUrl: t.directUrl, poolSize: 1, preparedStatements });
     try {
-      const asked = [keys('acme-mkt', { launchId: 5001 }), keys('acme', { jobId: 9002 })];
-      for (let run = 0; run < 3; run++) {
-        expect((await readRequests(single, asked)).map((read) => read.launch?.launch_id)).toEqual([5001, 5001]);
-        expect((await readRequest(single, asked[0]!)).launch?.launch_id).toBe(5001);
-      }
-      return (await single.query<{ name: string }>(`SELECT name FROM pg_prepared_statements ORDER BY name`)).map((row) => row.name);
+      return await work(single);
     } finally {
       await single.close();
     }
   };
+  const preparedAfterReads = (preparedStatements: boolean) =>
+    onOwnConnection(preparedStatements, async (single) => {
+      const asked = [keys('acme-mkt', { launchId: 5001 }), keys('acme', { jobId: 9002 })];
+      // More than PostgreSQL's five trial plans, so that the plan it settles on shows.
+      for (let run = 0; run < 8; run++) {
+        expect((await readRequests(single, asked)).map((read) => read.launch?.launch_id)).toEqual([5001, 5001]);
+        expect((await readRequest(single, asked[run % 2]!)).launch?.launch_id).toBe(5001);
+      }
+      return single.query<{ name: string; generic_plans: string; custom_plans: string }>(
+        `SELECT name, generic_plans::text, custom_plans::text FROM pg_prepared_statements ORDER BY name`,
+      );
+    });
 
   it.runIf(onPostgres)('leaves no named statement on the connection with prepared statements off, so that any pooler may pass it on (PostgreSQL)', async () => {
     expect(await preparedAfterReads(false)).toEqual([]);
   });
 
-  it.runIf(onPostgres)('prepares the batch and the single read once on the connection with prepared statements on (PostgreSQL)', async () => {
-    expect(await preparedAfterReads(true)).toEqual([expect.stringMatching(/^omis_read_request_[0-9a-f]{12}$/), expect.stringMatching(/^omis_read_requests_[0-9a-f]{12}$/)]);
+  it.runIf(onPostgres)('prepares the batch and the single read once on the connection with prepared statements on, and keeps to their generic plans (PostgreSQL)', async () => {
+    expect(await preparedAfterReads(true)).toEqual([
+      { name: expect.stringMatching(/^omis_read_request_[0-9a-f]{12}$/), generic_plans: '3', custom_plans: '5' },
+      { name: expect.stringMatching(/^omis_read_requests_[0-9a-f]{12}$/), generic_plans: '3', custom_plans: '5' },
+    ]);
+  });
+
+  it.runIf(onPostgres)('reads alike whether the query is prepared itself or its function is called (PostgreSQL)', async () => {
+    await t.db.query(`INSERT INTO login_failure (login_key, failures, last_failure_at) VALUES ($1, 2, now())`, [failureKey('acme')]);
+    const asked = mixedRequests();
+    const readAll = (preparedStatements: boolean) =>
+      onOwnConnection(preparedStatements, async (db) => {
+        const alone = [];
+        for (const key of asked) alone.push(await readRequest(db, key));
+        return { alone, together: await readRequests(db, asked) };
+      });
+    const prepared = await readAll(true);
+    expect(prepared.together).toEqual(prepared.alone);
+    expect(prepared).toEqual(await readAll(false));
+    expect(prepared.alone[1]!.loginState).toBe('failing');
   });
 });
