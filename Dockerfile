@@ -33,7 +33,9 @@ RUN npm ci --omit=dev --omit=optional --no-audit --no-fund
 # 3. Runtime: compiled code (with the generated Prisma client and the embedded template), the
 #    production node_modules, the migrations and the demo data. Owned by root, read-only to `node`.
 FROM node:24-trixie-slim
-ENV NODE_ENV=production HOST=0.0.0.0 PORT=8080 OMIS_DATA_DIR=/data OMIS_SIMULATOR=false
+# A young generation four times Node's default: the page's garbage dies young instead of being
+# promoted and marked again (docs/PERFORMANCE.md#runtime-flags); replace NODE_OPTIONS to change it.
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=8080 OMIS_DATA_DIR=/data OMIS_SIMULATOR=false NODE_OPTIONS=--max-semi-space-size=64
 WORKDIR /app
 COPY package.json ./
 COPY bin ./bin

@@ -1,4 +1,4 @@
-import { startChildServer, resetPeak } from '../lib/child-server.ts';
+import { startProjectServer, resetPeak } from '../lib/child-server.ts';
 import { BENCH_LOGIN } from '../lib/bench-db.ts';
 import { createJobs, createLaunch } from '../lib/generate.ts';
 import type { Loader } from '../lib/generate.ts';
@@ -21,7 +21,7 @@ const pathFor = (returnType: string) =>
   `/WebAPI/TaskManager.aspx?${new URLSearchParams({ ...BENCH_LOGIN, LaunchID: String(LARGE_LAUNCH_ID), ReturnType: returnType })}`;
 
 export async function runLargeLaunch(dbUrl: string, env: Record<string, string> = {}): Promise<string> {
-  const server = await startChildServer('project', 'project-server.ts', { DATABASE_URL: dbUrl, LOG_LEVEL: 'warn', ...env });
+  const server = await startProjectServer('project', { DATABASE_URL: dbUrl, LOG_LEVEL: 'warn', ...env });
   const rows: string[][] = [];
   try {
     for (const returnType of ['XML', 'CSV']) {

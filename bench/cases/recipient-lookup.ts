@@ -1,5 +1,5 @@
 import autocannon from 'autocannon';
-import { startChildServer } from '../lib/child-server.ts';
+import { startProjectServer } from '../lib/child-server.ts';
 import { BENCH_LOGIN } from '../lib/bench-db.ts';
 import { createJobs, createLaunch, createRecipients, withoutRecipientIndexes } from '../lib/generate.ts';
 import type { Loader } from '../lib/generate.ts';
@@ -82,7 +82,7 @@ async function probe(loader: Loader, jobId: number, population: number, kind: Ki
 }
 
 export async function runLookup(dbUrl: string, loader: Loader, small: number, large: number, seconds: number, rounds: number): Promise<string> {
-  const server = await startChildServer('project', 'project-server.ts', { DATABASE_URL: dbUrl, LOG_LEVEL: 'warn' });
+  const server = await startProjectServer('project', { DATABASE_URL: dbUrl, LOG_LEVEL: 'warn' });
   const rows: string[][] = [];
   const probeRows: string[][] = [];
   try {

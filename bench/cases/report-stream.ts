@@ -1,4 +1,4 @@
-import { startChildServer, resetPeak } from '../lib/child-server.ts';
+import { startProjectServer, resetPeak } from '../lib/child-server.ts';
 import { BENCH_LOGIN } from '../lib/bench-db.ts';
 import { createJobs, createLaunch, createRecipients, withoutRecipientIndexes } from '../lib/generate.ts';
 import type { Loader } from '../lib/generate.ts';
@@ -19,7 +19,7 @@ export async function prepareReport(db: Loader, recipients: number): Promise<voi
 }
 
 export async function runReport(dbUrl: string, recipients: number, env: Record<string, string> = {}): Promise<string> {
-  const server = await startChildServer('project', 'project-server.ts', { DATABASE_URL: dbUrl, LOG_LEVEL: 'warn', ...env });
+  const server = await startProjectServer('project', { DATABASE_URL: dbUrl, LOG_LEVEL: 'warn', ...env });
   const rows: string[][] = [];
   const tenths: string[] = [];
   try {

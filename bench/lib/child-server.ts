@@ -22,8 +22,14 @@ export interface ChildServer {
   stop(): Promise<void>;
 }
 
-export async function startChildServer(name: string, script: string, env: Record<string, string>): Promise<ChildServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(BENCH_DIR, 'servers', script)], {
+/**
+ * The V8 flags the project's server ships with (`npm start`, the Docker image's NODE_OPTIONS;
+ * docs/PERFORMANCE.md#runtime-flags), so that the bench measures the server as it is run.
+ */
+export const SHIPPED_NODE_FLAGS = ['--max-semi-space-size=64'];
+
+export async function startChildServer(name: string, script: string, env: Record<string, string>, nodeFlags: string[] = []): Promise<ChildServer> {
+  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', path.join(BENCH_DIR, 'servers', script)], {
     cwd: PROJECT_DIR,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -55,6 +61,11 @@ export async function startChildServer(name: string, script: string, env: Record
     cpuSeconds: () => processCpuSeconds(child.pid!),
     stop: () => stopChild(child),
   };
+}
+
+/** The project's own server (servers/project-server.ts), run with the flags it ships with. */
+export function startProjectServer(name: string, env: Record<string, string>): Promise<ChildServer> {
+  return startChildServer(name, 'project-server.ts', env, SHIPPED_NODE_FLAGS);
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {

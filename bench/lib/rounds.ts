@@ -1,5 +1,5 @@
 import type { Request } from 'autocannon';
-import { postgresCpuByPid, postgresCpuSince, startChildServer, type ChildServer } from './child-server.ts';
+import { postgresCpuByPid, postgresCpuSince, startProjectServer, type ChildServer } from './child-server.ts';
 import { fmt, load, median, type LoadFigures } from './load.ts';
 
 /**
@@ -28,7 +28,7 @@ export interface ProjectVariant {
 /** Starts the project's server once per variant, appending each to `servers` as it comes up. */
 export async function startProjects(variants: ProjectVariant[], servers: BenchServer[]): Promise<void> {
   for (const variant of variants) {
-    const server = await startChildServer(variant.label, 'project-server.ts', variant.env);
+    const server = await startProjectServer(variant.label, variant.env);
     servers.push({ label: `project, ${variant.label}`, server, project: true, headline: variant.headline ?? false });
   }
 }
