@@ -5,6 +5,7 @@ import { openDatabase, type Database } from '../db/database.ts';
 import { DataDirBusyError, describeOwner } from '../db/data-dir-owner.ts';
 import { DataDirInUseError, openEmbeddedDatabase } from '../db/embedded-database.ts';
 import { migrate } from '../db/migrate.ts';
+import { configuredDatabase } from '../plugins/database.ts';
 
 export class CliError extends Error {
   constructor(message: string) {
@@ -62,7 +63,7 @@ export interface CommandDatabaseOptions {
  */
 export async function openCommandDatabase(config: Config, command: string, options: CommandDatabaseOptions = {}): Promise<CommandDatabase> {
   if (config.DATABASE_URL) {
-    const db = await openDatabase({ databaseUrl: config.DATABASE_URL, preparedStatements: config.OMIS_PREPARED_STATEMENTS });
+    const db = await openDatabase(configuredDatabase(config));
     return { db, described: describeDatabase(config), owner: false, share: async () => {} };
   }
   const prefix = `omis ${command.split(' ')[0]}`;

@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
 import type { Config } from '../config/config.ts';
-import { openDatabase, preparedStatementsOff, type Database } from '../db/database.ts';
+import { openDatabase, preparedStatementsOff, type Database, type OpenOptions } from '../db/database.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -14,11 +14,18 @@ export interface DatabasePluginOptions {
   database?: Database | undefined;
 }
 
+/**
+ * The database the configuration names: PostgreSQL at DATABASE_URL, with prepared statements as
+ * OMIS_PREPARED_STATEMENTS says, or else the embedded one in OMIS_DATA_DIR. Every opener of the
+ * configured database goes through it (this plugin, the CLI, the bench's server).
+ */
+export function configuredDatabase(config: Config): OpenOptions {
+  return { databaseUrl: config.DATABASE_URL, dataDir: config.OMIS_DATA_DIR, preparedStatements: config.OMIS_PREPARED_STATEMENTS };
+}
+
 export default fp<DatabasePluginOptions>(
   async (app, { config, database }) => {
-    const db =
-      database ??
-      (await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.OMIS_DATA_DIR, preparedStatements: config.OMIS_PREPARED_STATEMENTS }));
+    const db = database ?? (await openDatabase(configuredDatabase(config)));
     app.decorate('db', db);
     // In the server's log, whoever opened the database (`omis serve` opens it before the app).
     const unlisten = db.whenPreparedStatementsOff((error) => app.log.warn({ err: error }, preparedStatementsOff(error)));
