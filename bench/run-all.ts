@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { createBenchDatabase, seedBench, withDatabaseName } from './lib/bench-db.ts';
 import { runQueryThroughput } from './cases/query-throughput.ts';
 import { runActionThroughput } from './cases/action-throughput.ts';
+import { buildProject } from './lib/child-server.ts';
 import { fmt, table } from './lib/load.ts';
 import type { HeadlineRow, ProjectVariant } from './lib/rounds.ts';
 import { prepareLargeLaunch, runLargeLaunch } from './cases/large-launch.ts';
@@ -16,7 +17,7 @@ import { runJournalCost } from './cases/journal-cost.ts';
  *   --quick                                      shorter runs (a smoke test of the bench itself)
  *   --rounds=N --seconds=S                       throughput: N alternated rounds of S seconds per server
  *   --warmup=S                                   throughput: S seconds of load per server before round 1
- *   --connections=1,8,32                         throughput: the query case at each of these concurrencies (the target is at 32)
+ *   --connections=1,8,32                         throughput: the query case at each of these concurrencies (the target holds at each)
  *   --action-connections=8                       throughput: the action case at each of these
  *   --pooler=URL                                 also run the project through a pooler in transaction mode in front of
  *                                                the same PostgreSQL (e.g. postgresql://postgres@127.0.0.1:6432/postgres;
@@ -44,6 +45,8 @@ const seconds = Number(values.seconds ?? (values.quick ? 3 : 10));
 // rounds still spend a tenth of the CPU compiling. A server runs for hours.
 const warmupSeconds = Number(values.warmup ?? (values.quick ? 2 : 20));
 
+// The project's server runs its compiled code, as `npm start` does: compiled from the sources now.
+buildProject();
 const bench = await createBenchDatabase();
 const report: string[] = [];
 const headlines: HeadlineRow[] = [];

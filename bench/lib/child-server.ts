@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -28,8 +28,10 @@ export interface ChildServer {
  */
 export const SHIPPED_NODE_FLAGS = ['--max-semi-space-size=64'];
 
+/** Starts `bench/servers/<script>`: a `.ts` script through tsx, a `.mjs` one (the project's compiled server) by node alone. */
 export async function startChildServer(name: string, script: string, env: Record<string, string>, nodeFlags: string[] = []): Promise<ChildServer> {
-  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', path.join(BENCH_DIR, 'servers', script)], {
+  const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...nodeFlags, ...loader, path.join(BENCH_DIR, 'servers', script)], {
     cwd: PROJECT_DIR,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -63,9 +65,17 @@ export async function startChildServer(name: string, script: string, env: Record
   };
 }
 
-/** The project's own server (servers/project-server.ts), run with the flags it ships with. */
+/**
+ * The project's own server as it ships: its compiled code (servers/project-server.mjs, which runs
+ * dist/; buildProject makes it current) with the flags it ships with.
+ */
 export function startProjectServer(name: string, env: Record<string, string>): Promise<ChildServer> {
-  return startChildServer(name, 'project-server.ts', env, SHIPPED_NODE_FLAGS);
+  return startChildServer(name, 'project-server.mjs', env, SHIPPED_NODE_FLAGS);
+}
+
+/** `npm run build`, so that the bench measures dist/ as compiled from the sources now; its output goes to stderr. */
+export function buildProject(): void {
+  execFileSync('npm', ['run', 'build'], { cwd: PROJECT_DIR, stdio: ['ignore', 2, 2] });
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {
