@@ -2,11 +2,11 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { processCpuSeconds, PROJECT_DIR } from '../lib/child-server.ts';
+import { processCpuSeconds, PROJECT_DIR, SHIPPED_NODE_FLAGS } from '../lib/child-server.ts';
 import { table } from '../lib/load.ts';
 
 /**
- * Embedded `npm start` (node bin/omis.js serve --demo) to its first answer.
+ * Embedded `npm start` (node with the flags it ships with, bin/omis.js serve --demo) to its first answer.
  * Timed from spawning the process to the first successful answer of the URL it prints, with an
  * empty data directory (first start: database created, migrated, demo loaded) and again with the
  * data directory that start left behind.
@@ -58,7 +58,7 @@ async function startOnce(command: string[], dataDir: string): Promise<StartFigur
 export async function runStartup(): Promise<string> {
   const rows: string[][] = [];
   const commands: Array<[string, string[]]> = [
-    ['npm start (node bin/omis.js serve --demo, compiled dist/)', [process.execPath, 'bin/omis.js', 'serve', '--demo']],
+    [`npm start (node ${SHIPPED_NODE_FLAGS.join(' ')} bin/omis.js serve --demo, compiled dist/)`, [process.execPath, ...SHIPPED_NODE_FLAGS, 'bin/omis.js', 'serve', '--demo']],
     ['npm run dev (tsx src/cli/omis.ts serve --demo)', [process.execPath, '--import', 'tsx', 'src/cli/omis.ts', 'serve', '--demo']],
   ];
   for (const [label, command] of commands) {

@@ -10,10 +10,10 @@ import { readRequest } from '../../src/store/request-read.ts';
  * servers write the same amount. Same pool size as the project's default.
  *
  * With BENCH_STATEMENT=project it runs the project's own read statement instead (account, lockout
- * state, launch, ownership and jobs: src/store/request-read.ts, through the project's pool: a call of the
- * omis_read_requests function), one per request — the project shares one
- * among the requests that arrive together — and nothing else: a reference point for what the
- * statement itself costs.
+ * state, launch, ownership and jobs: src/store/request-read.ts's single read, through the project's
+ * pool, prepared as the project prepares it straight to PostgreSQL), one per request — the project
+ * shares one among the requests that arrive together — and nothing else: a reference point for what
+ * the statement itself costs.
  */
 const url = process.env.BENCH_DB_URL;
 if (!url) throw new Error('BENCH_DB_URL is not set');
