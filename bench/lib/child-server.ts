@@ -1,12 +1,16 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
  * A server under test in a process of its own, so that the load generator and the server do not
- * share an event loop. The child prints `LISTENING <port>` on stdout when it is ready.
+ * share an event loop. The child prints `LISTENING <port>` on stderr when it is ready; its stdout
+ * (the project's request log) goes to a file, as `omis serve >> omis.log` would, and not through a
+ * pipe the bench reads: the bench's process is the load generator, and reading a log line per
+ * request there took time from autocannon and showed as the server's (docs/PERFORMANCE.md).
  */
 export const BENCH_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const PROJECT_DIR = path.resolve(BENCH_DIR, '..');
@@ -31,29 +35,23 @@ export const SHIPPED_NODE_FLAGS = ['--max-semi-space-size=64'];
 /** Starts `bench/servers/<script>`: a `.ts` script through tsx, a `.mjs` one (the project's compiled server) by node alone. */
 export async function startChildServer(name: string, script: string, env: Record<string, string>, nodeFlags: string[] = []): Promise<ChildServer> {
   const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const logFile = path.join(os.tmpdir(), `omis-bench-${process.pid}-${++logFiles}-${name.replace(/\W+/g, '-')}.log`);
+  const log = openSync(logFile, 'a');
   const child = spawn(process.execPath, [...nodeFlags, ...loader, path.join(BENCH_DIR, 'servers', script)], {
     cwd: PROJECT_DIR,
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', log, 'pipe'],
   });
+  closeSync(log);
+  child.once('exit', () => rmSync(logFile, { force: true }));
   let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-4000);
-  });
   const port = await new Promise<number>((resolve, reject) => {
-    let buffered = '';
-    const onData = (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const match = /LISTENING (\d+)/.exec(buffered);
-      if (match) {
-        child.stdout!.off('data', onData);
-        // Keep draining stdout (request logs) so the child never blocks on a full pipe.
-        child.stdout!.resume();
-        resolve(Number(match[1]));
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`${name} exited with ${code} before listening:\n${stderr}`)));
+    child.stderr!.on('data', (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString()).slice(-4000);
+      const match = /LISTENING (\d+)/.exec(stderr);
+      if (match) resolve(Number(match[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`${name} exited with ${code} before listening:\n${stderr}\n${lastLines(logFile)}`)));
   });
   return {
     name,
@@ -63,6 +61,17 @@ export async function startChildServer(name: string, script: string, env: Record
     cpuSeconds: () => processCpuSeconds(child.pid!),
     stop: () => stopChild(child),
   };
+}
+
+let logFiles = 0;
+
+/** The end of a server's log, for the error that says it did not start. */
+function lastLines(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').slice(-4000);
+  } catch {
+    return '';
+  }
 }
 
 /**

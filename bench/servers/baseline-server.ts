@@ -46,7 +46,7 @@ app.get('/WebAPI/TaskManager.aspx', async (_request, reply) => {
 });
 
 const address = await app.listen({ port: 0, host: '127.0.0.1' });
-console.log(`LISTENING ${new URL(address).port}`);
+console.error(`LISTENING ${new URL(address).port}`);
 const stop = async () => {
   await app.close();
   process.exit(0);
