@@ -11,23 +11,38 @@ const SECRET_NAMES = new Set(['xmlrequest', 'signature', 'omis_secret']);
 /** …or contains one of these. */
 const SECRET_PARTS = ['password', 'secret', 'token'];
 
+/**
+ * Names already judged, as sent: clients repeat a handful of names, so the request line's redaction
+ * (every request) mostly skips decoding them. Emptied when full, so that made-up names cannot grow it.
+ */
+const judged = new Map<string, boolean>();
+const MAX_JUDGED = 1024;
+
 export function isSecretName(rawName: string): boolean {
-  const name = aspnetUrlDecode(rawName).trim().toLowerCase();
-  return SECRET_NAMES.has(name) || SECRET_PARTS.some((part) => name.includes(part));
+  let secret = judged.get(rawName);
+  if (secret === undefined) {
+    const name = aspnetUrlDecode(rawName).trim().toLowerCase();
+    secret = SECRET_NAMES.has(name) || SECRET_PARTS.some((part) => name.includes(part));
+    if (judged.size >= MAX_JUDGED) judged.clear();
+    judged.set(rawName, secret);
+  }
+  return secret;
 }
 
 /** The URL with the values of secret query parameters replaced; everything else as sent. */
 export function redactUrl(url: string): string {
   const mark = url.indexOf('?');
   if (mark < 0) return url;
-  const query = url
-    .slice(mark + 1)
-    .split('&')
-    .map((segment) => {
-      const eq = segment.indexOf('=');
-      if (eq < 0) return segment;
-      return isSecretName(segment.slice(0, eq)) ? `${segment.slice(0, eq)}=${REDACTED}` : segment;
-    })
-    .join('&');
-  return `${url.slice(0, mark)}?${query}`;
+  // Segment by segment (between `&`s), copying what is not a secret's value as it is.
+  let redacted = url.slice(0, mark + 1);
+  for (let start = mark + 1; start <= url.length; ) {
+    let end = url.indexOf('&', start);
+    if (end < 0) end = url.length;
+    const eq = url.indexOf('=', start);
+    const separator = start > mark + 1 ? '&' : '';
+    if (eq >= 0 && eq < end && isSecretName(url.slice(start, eq))) redacted += `${separator}${url.slice(start, eq)}=${REDACTED}`;
+    else redacted += separator + url.slice(start, end);
+    start = end + 1;
+  }
+  return redacted;
 }

@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import Fastify from 'fastify';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { app as omisApp, fastifyOptions } from '../../src/app.ts';
 import { configWith } from '../../src/config/config.ts';
@@ -23,9 +24,28 @@ describe('redacting request URLs', () => {
     ['/p?LaunchID=5&ReturnType=CSV', '/p?LaunchID=5&ReturnType=CSV'],
     ['/p', '/p'],
     ['/p?novalue&ManagerPassword=', `/p?novalue&ManagerPassword=${REDACTED}`],
+    ['/p?', '/p?'],
+    ['/p?&&ManagerPassword=s3cret&', `/p?&&ManagerPassword=${REDACTED}&`],
+    ['/p?ManagerPassword=s3cret=more&a=b=c', `/p?ManagerPassword=${REDACTED}&a=b=c`],
+    ['/p?=s3cret&Password', '/p?=s3cret&Password'],
   ])('%s', (url, logged) => {
     expect(redactUrl(url)).toBe(logged);
-    expect(redactUrl(url)).not.toContain('s3cret');
+    if (logged.includes(REDACTED)) expect(redactUrl(url)).not.toContain('s3cret');
+  });
+
+  it('redacts segment by segment: each `name=value` between `&`s whose name is secret, everything else as sent (property)', () => {
+    const part = fc.constantFrom('ManagerPassword', 'managerpassword', 'Manager%50assword', 'LaunchID', 'x', '', '=', '&', '?', 'v', '%u0070assword', 'token');
+    fc.assert(
+      fc.property(fc.array(part, { maxLength: 12 }).map((parts) => `/WebAPI/TaskManager.aspx?${parts.join('')}`), (url) => {
+        const mark = url.indexOf('?');
+        const segments = url.slice(mark + 1).split('&').map((segment) => {
+          const eq = segment.indexOf('=');
+          return eq >= 0 && isSecretName(segment.slice(0, eq)) ? `${segment.slice(0, eq)}=${REDACTED}` : segment;
+        });
+        expect(redactUrl(url)).toBe(`${url.slice(0, mark)}?${segments.join('&')}`);
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('treats password-like names as secret', () => {
