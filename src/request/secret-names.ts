@@ -13,18 +13,22 @@ const SECRET_PARTS = ['password', 'secret', 'token'];
 
 /**
  * Names already judged, as sent: clients repeat a handful of names, so the request line's redaction
- * (every request) mostly skips decoding them. Emptied when full, so that made-up names cannot grow it.
+ * (every request) mostly skips decoding them. Only short names, and emptied when full, so that
+ * made-up names cannot make it large.
  */
 const judged = new Map<string, boolean>();
 const MAX_JUDGED = 1024;
+const MAX_JUDGED_NAME = 64;
 
 export function isSecretName(rawName: string): boolean {
   let secret = judged.get(rawName);
   if (secret === undefined) {
     const name = aspnetUrlDecode(rawName).trim().toLowerCase();
     secret = SECRET_NAMES.has(name) || SECRET_PARTS.some((part) => name.includes(part));
-    if (judged.size >= MAX_JUDGED) judged.clear();
-    judged.set(rawName, secret);
+    if (rawName.length <= MAX_JUDGED_NAME) {
+      if (judged.size >= MAX_JUDGED) judged.clear();
+      judged.set(rawName, secret);
+    }
   }
   return secret;
 }

@@ -33,6 +33,16 @@ describe('redacting request URLs', () => {
     if (logged.includes(REDACTED)) expect(redactUrl(url)).not.toContain('s3cret');
   });
 
+  it('judges a name the same however many names came before it, and however long it is', () => {
+    for (let i = 0; i < 3000; i++) expect(isSecretName(`name${i}`)).toBe(false);
+    expect(isSecretName('ManagerPassword')).toBe(true);
+    expect(isSecretName('LaunchID')).toBe(false);
+    for (let twice = 0; twice < 2; twice++) {
+      expect(isSecretName(`${'x'.repeat(100)}password`)).toBe(true);
+      expect(isSecretName('x'.repeat(100))).toBe(false);
+    }
+  });
+
   it('redacts segment by segment: each `name=value` between `&`s whose name is secret, everything else as sent (property)', () => {
     const part = fc.constantFrom('ManagerPassword', 'managerpassword', 'Manager%50assword', 'LaunchID', 'x', '', '=', '&', '?', 'v', '%u0070assword', 'token');
     fc.assert(
