@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Request } from 'autocannon';
@@ -47,6 +47,7 @@ function checked(path: string, unexpected: string[]): Request {
 
 export async function runActionThroughput(options: ActionOptions): Promise<{ report: string; headline: HeadlineRow }> {
   const servers: BenchServer[] = [];
+  const bodiesFile = path.join(os.tmpdir(), `omis-bench-action-bodies-${process.pid}.json`);
   try {
     await startProjects(options.variants, servers);
     // The baseline answers the bytes the project answers for each action (the job is running: pause, then unpause).
@@ -55,7 +56,6 @@ export async function runActionThroughput(options: ActionOptions): Promise<{ rep
       bodies[action] = await (await fetch(servers[0]!.server.url + actionPath(action))).text();
       if (!bodies[action].includes('<ErrorCode>0</ErrorCode>')) throw new Error(`the project refused JobAction ${action}:\n${bodies[action]}`);
     }
-    const bodiesFile = path.join(os.tmpdir(), `omis-bench-action-bodies-${process.pid}.json`);
     writeFileSync(bodiesFile, JSON.stringify(bodies));
     const baseline = await startChildServer('action-baseline', 'action-baseline-server.ts', { BENCH_DB_URL: options.dbUrl, BENCH_XML_BODIES_FILE: bodiesFile });
     servers.unshift({ label: 'bare Fastify + 1 transaction (lock, update, audit row)', server: baseline });
@@ -78,5 +78,6 @@ export async function runActionThroughput(options: ActionOptions): Promise<{ rep
     return { report, headline: headlineOf('JobAction 3/4 on one job', options.connections, servers, summaries) };
   } finally {
     for (const { server } of servers) await server.stop();
+    rmSync(bodiesFile, { force: true });
   }
 }

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startChildServer } from '../lib/child-server.ts';
@@ -30,12 +30,12 @@ export const queryPath = () => `/WebAPI/TaskManager.aspx?${new URLSearchParams({
 
 export async function runQueryThroughput(options: ThroughputOptions): Promise<{ report: string; headline: HeadlineRow }> {
   const servers: BenchServer[] = [];
+  const bodyFile = path.join(os.tmpdir(), `omis-bench-body-${process.pid}.xml`);
   try {
     await startProjects(options.variants, servers);
     // The baseline answers the very bytes the project answers.
     const body = await (await fetch(servers[0]!.server.url + queryPath())).text();
     if (!body.includes('<ErrorCode>0</ErrorCode>')) throw new Error(`the project did not answer the bench query:\n${body}`);
-    const bodyFile = path.join(os.tmpdir(), `omis-bench-body-${process.pid}.xml`);
     writeFileSync(bodyFile, body);
     const baseline = await startChildServer('baseline', 'baseline-server.ts', { BENCH_DB_URL: options.dbUrl, BENCH_XML_BODY_FILE: bodyFile });
     // A reference, not a target: the bare server running the project's read statement (one per
@@ -74,5 +74,6 @@ export async function runQueryThroughput(options: ThroughputOptions): Promise<{ 
     return { report, headline: headlineOf('launch query', options.connections, servers, summaries) };
   } finally {
     for (const { server } of servers) await server.stop();
+    rmSync(bodyFile, { force: true });
   }
 }
