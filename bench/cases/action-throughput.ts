@@ -1,6 +1,3 @@
-import { rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { Request } from 'autocannon';
 import { startChildServer } from '../lib/child-server.ts';
 import { BENCH_LOGIN } from '../lib/bench-db.ts';
@@ -47,7 +44,6 @@ function checked(path: string, unexpected: string[]): Request {
 
 export async function runActionThroughput(options: ActionOptions): Promise<{ report: string; headline: HeadlineRow }> {
   const servers: BenchServer[] = [];
-  const bodiesFile = path.join(os.tmpdir(), `omis-bench-action-bodies-${process.pid}.json`);
   try {
     await startProjects(options.variants, servers);
     // The baseline answers the bytes the project answers for each action (the job is running: pause, then unpause).
@@ -56,8 +52,7 @@ export async function runActionThroughput(options: ActionOptions): Promise<{ rep
       bodies[action] = await (await fetch(servers[0]!.server.url + actionPath(action))).text();
       if (!bodies[action].includes('<ErrorCode>0</ErrorCode>')) throw new Error(`the project refused JobAction ${action}:\n${bodies[action]}`);
     }
-    writeFileSync(bodiesFile, JSON.stringify(bodies));
-    const baseline = await startChildServer('action-baseline', 'action-baseline-server.ts', { BENCH_DB_URL: options.dbUrl, BENCH_XML_BODIES_FILE: bodiesFile });
+    const baseline = await startChildServer('action-baseline', 'action-baseline-server.ts', { BENCH_DB_URL: options.dbUrl, BENCH_XML_BODIES: JSON.stringify(bodies) });
     servers.unshift({ label: 'bare Fastify + 1 transaction (lock, update, audit row)', server: baseline });
 
     const unexpected: string[] = [];
@@ -78,6 +73,5 @@ export async function runActionThroughput(options: ActionOptions): Promise<{ rep
     return { report, headline: headlineOf('JobAction 3/4 on one job', options.connections, servers, summaries) };
   } finally {
     for (const { server } of servers) await server.stop();
-    rmSync(bodiesFile, { force: true });
   }
 }

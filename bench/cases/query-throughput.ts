@@ -1,6 +1,3 @@
-import { rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { startChildServer } from '../lib/child-server.ts';
 import { BENCH_LOGIN, SMALL_LAUNCH_ID } from '../lib/bench-db.ts';
 import { fmt, table } from '../lib/load.ts';
@@ -30,19 +27,17 @@ export const queryPath = () => `/WebAPI/TaskManager.aspx?${new URLSearchParams({
 
 export async function runQueryThroughput(options: ThroughputOptions): Promise<{ report: string; headline: HeadlineRow }> {
   const servers: BenchServer[] = [];
-  const bodyFile = path.join(os.tmpdir(), `omis-bench-body-${process.pid}.xml`);
   try {
     await startProjects(options.variants, servers);
     // The baseline answers the very bytes the project answers.
     const body = await (await fetch(servers[0]!.server.url + queryPath())).text();
     if (!body.includes('<ErrorCode>0</ErrorCode>')) throw new Error(`the project did not answer the bench query:\n${body}`);
-    writeFileSync(bodyFile, body);
-    const baseline = await startChildServer('baseline', 'baseline-server.ts', { BENCH_DB_URL: options.dbUrl, BENCH_XML_BODY_FILE: bodyFile });
+    const baseline = await startChildServer('baseline', 'baseline-server.ts', { BENCH_DB_URL: options.dbUrl, BENCH_XML_BODY: body });
     // A reference, not a target: the bare server running the project's read statement (one per
     // request, never shared) instead of the single index probe, so the table shows what the statement costs.
     const statementOnly = await startChildServer('statement', 'baseline-server.ts', {
       BENCH_DB_URL: options.dbUrl,
-      BENCH_XML_BODY_FILE: bodyFile,
+      BENCH_XML_BODY: body,
       BENCH_STATEMENT: 'project',
     });
     const references: BenchServer[] = [
@@ -51,7 +46,7 @@ export async function runQueryThroughput(options: ThroughputOptions): Promise<{ 
     ];
     if (options.poolerDbUrl) {
       // What the pooler's extra hop costs a server that does nothing else.
-      const pooled = await startChildServer('baseline-pooled', 'baseline-server.ts', { BENCH_DB_URL: options.poolerDbUrl, BENCH_XML_BODY_FILE: bodyFile });
+      const pooled = await startChildServer('baseline-pooled', 'baseline-server.ts', { BENCH_DB_URL: options.poolerDbUrl, BENCH_XML_BODY: body });
       references.push({ label: '(reference) bare Fastify + 1 pg query, through the pooler', server: pooled });
     }
     servers.unshift(...references);
@@ -74,6 +69,5 @@ export async function runQueryThroughput(options: ThroughputOptions): Promise<{ 
     return { report, headline: headlineOf('launch query', options.connections, servers, summaries) };
   } finally {
     for (const { server } of servers) await server.stop();
-    rmSync(bodyFile, { force: true });
   }
 }

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import Fastify from 'fastify';
 import pg from 'pg';
 
@@ -6,12 +5,12 @@ import pg from 'pg';
  * The yardstick for an action: a bare Fastify server doing the least an action must do — one
  * transaction that locks the job (SELECT … FOR UPDATE), writes its new state (UPDATE) and records
  * the action (INSERT into audit_log) — then answering the bytes the project answers for that action
- * (BENCH_XML_BODIES_FILE: a JSON object from JobAction to body). Same pool size as the project's default.
+ * (BENCH_XML_BODIES: a JSON object from JobAction to body). Same pool size as the project's default.
  * No authentication, no state machine, no launch: what is left is the database's share.
  */
 const url = process.env.BENCH_DB_URL;
 if (!url) throw new Error('BENCH_DB_URL is not set');
-const bodies = JSON.parse(readFileSync(process.env.BENCH_XML_BODIES_FILE!, 'utf8')) as Record<string, string>;
+const bodies = JSON.parse(process.env.BENCH_XML_BODIES!) as Record<string, string>;
 const pool = new pg.Pool({ connectionString: url, max: 10 });
 
 /** Pause (3) takes a running job to -2, unpause (4) takes a paused one back to 0; else it stays. */

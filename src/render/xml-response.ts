@@ -43,8 +43,9 @@ function recipientXml(recipient: RecipientView): string {
   );
 }
 
-function jobStart(job: JobView): string {
-  return (
+/** A job with its recipients: one piece of a streamed answer. */
+function jobXml(job: JobView): string {
+  let xml =
     '    <JOB>\n      ' +
     element('JobID', job.jobId) +
     element('LaunchID', job.launchId) +
@@ -54,11 +55,10 @@ function jobStart(job: JobView): string {
     element('StatusText', job.statusText) +
     '\n      ' +
     element('ReportPath', job.reportPath) +
-    '\n'
-  );
+    '\n';
+  for (const recipient of job.recipients) xml += recipientXml(recipient);
+  return xml + '    </JOB>\n';
 }
-
-const JOB_END = '    </JOB>\n';
 
 function launchStart(launch: LaunchView): string {
   return (
@@ -95,11 +95,7 @@ export function* xmlChunks(response: Answer): Generator<string> {
   const launch = launchOf(response);
   yield responseStart(response) + (launch ? launchStart(launch) : '');
   if (launch) {
-    for (const job of launch.jobs) {
-      yield jobStart(job);
-      for (const recipient of job.recipients) yield recipientXml(recipient);
-      yield JOB_END;
-    }
+    for (const job of launch.jobs) yield jobXml(job);
     yield LAUNCH_END;
   }
   yield RESPONSE_END;
@@ -114,10 +110,6 @@ export function renderXml(response: Answer): string {
   const launch = launchOf(response);
   if (!launch) return responseStart(response) + RESPONSE_END;
   let xml = responseStart(response) + launchStart(launch);
-  for (const job of launch.jobs) {
-    xml += jobStart(job);
-    for (const recipient of job.recipients) xml += recipientXml(recipient);
-    xml += JOB_END;
-  }
+  for (const job of launch.jobs) xml += jobXml(job);
   return xml + LAUNCH_END + RESPONSE_END;
 }

@@ -43,9 +43,9 @@ export function redactUrl(url: string): string {
     let end = url.indexOf('&', start);
     if (end < 0) end = url.length;
     const eq = url.indexOf('=', start);
-    const separator = start > mark + 1 ? '&' : '';
-    if (eq >= 0 && eq < end && isSecretName(url.slice(start, eq))) redacted += `${separator}${url.slice(start, eq)}=${REDACTED}`;
-    else redacted += separator + url.slice(start, end);
+    const name = eq >= 0 && eq < end ? url.slice(start, eq) : undefined;
+    if (start > mark + 1) redacted += '&';
+    redacted += name !== undefined && isSecretName(name) ? `${name}=${REDACTED}` : url.slice(start, end);
     start = end + 1;
   }
   return redacted;
