@@ -43,7 +43,7 @@ function recipientXml(recipient: RecipientView): string {
   );
 }
 
-/** A job with its recipients: one piece of a streamed answer. */
+/** A job with its recipients: one piece of a streamed answer, and a part of the one-string form. */
 function jobXml(job: JobView): string {
   let xml =
     '    <JOB>\n      ' +

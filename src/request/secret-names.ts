@@ -37,13 +37,20 @@ export function isSecretName(rawName: string): boolean {
 export function redactUrl(url: string): string {
   const mark = url.indexOf('?');
   if (mark < 0) return url;
-  // Segment by segment (between `&`s), copying what is not a secret's value as it is.
+  // Segment by segment (between `&`s), copying what is not a secret's value as it is. The next `=`
+  // is looked for again only once the scan has passed it, so that a query of many segments without
+  // one (`&&&…`) is read once, not once a segment.
   let redacted = url.slice(0, mark + 1);
+  let eq = mark;
   for (let start = mark + 1; start <= url.length; ) {
     let end = url.indexOf('&', start);
     if (end < 0) end = url.length;
-    const eq = url.indexOf('=', start);
-    const name = eq >= 0 && eq < end ? url.slice(start, eq) : undefined;
+    if (eq < start) {
+      eq = url.indexOf('=', start);
+      // None left: past the end, so that no later segment looks again.
+      if (eq < 0) eq = url.length + 1;
+    }
+    const name = eq < end ? url.slice(start, eq) : undefined;
     if (start > mark + 1) redacted += '&';
     redacted += name !== undefined && isSecretName(name) ? `${name}=${REDACTED}` : url.slice(start, end);
     start = end + 1;
