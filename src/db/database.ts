@@ -75,8 +75,17 @@ const LOST_PREPARED_STATEMENT = new Set(['26000', '42P05']);
 
 export interface SqlConnection {
   exec(sql: string): Promise<void>;
-  query<Row>(sql: string, params?: unknown[]): Promise<Row[]>;
+  /** In a transaction a `Statement` is prepared as on the pool; on a dedicated connection it is sent as its text. */
+  query<Row>(sql: string | Statement, params?: unknown[]): Promise<Row[]>;
 }
+
+/** What `pg` sends for a statement: prepared under its name, or as text (a plain string always is). */
+function queryConfig(sql: string | Statement, values: unknown[], preparing: boolean): pg.QueryConfig {
+  if (typeof sql === 'string') return { text: sql, values };
+  return preparing ? { name: sql.name, text: sql.preparedText, values } : { text: sql.text, values };
+}
+
+const isLostPreparedStatement = (error: unknown) => LOST_PREPARED_STATEMENT.has((error as { code?: string }).code ?? '');
 
 export interface OpenOptions {
   databaseUrl?: string | undefined;
@@ -129,22 +138,30 @@ function openPostgres(url: string, options: OpenOptions): Database {
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   let prepared = options.preparedStatements ?? false;
   const offListeners = new Set<(error: unknown) => void>();
+  const turnOff = (error: unknown) => {
+    if (!prepared) return;
+    prepared = false;
+    for (const listener of offListeners) listener(error);
+  };
   const preparedQuery = async (statement: Statement, values: unknown[]): Promise<pg.QueryResult> => {
     try {
-      return await pool.query({ name: statement.name, text: statement.preparedText, values });
+      return await pool.query(queryConfig(statement, values, true));
     } catch (error) {
-      if (!LOST_PREPARED_STATEMENT.has((error as { code?: string }).code ?? '')) throw error;
+      if (!isLostPreparedStatement(error)) throw error;
       // A pooler in transaction mode hands each transaction whichever server connection is free,
       // and a statement prepared on one is missing on the next (or already there, prepared by
       // another client). Nothing was run: the statement runs again, unprepared, as from now on all
       // do (statements already on their way when the first failed are run again too).
-      if (prepared) {
-        prepared = false;
-        for (const listener of offListeners) listener(error);
-      }
+      turnOff(error);
       return pool.query(statement.text, values);
     }
   };
+  const onClient = (client: pg.PoolClient, preparing: boolean): SqlConnection => ({
+    exec: async (sql) => {
+      await client.query(sql);
+    },
+    query: async <Row>(sql: string | Statement, params: unknown[] = []) => (await client.query(queryConfig(sql, params, preparing))).rows as Row[],
+  });
   return {
     kind: 'postgres',
     prisma,
@@ -169,12 +186,9 @@ function openPostgres(url: string, options: OpenOptions): Database {
     async withConnection(work) {
       const client = await pool.connect();
       try {
-        return await work({
-          exec: async (sql) => {
-            await client.query(sql);
-          },
-          query: async <Row>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as Row[],
-        });
+        // Never prepared: what runs here (migrations, advisory locks) may open transactions of its
+        // own, which a lost statement would abort where nothing could run them again.
+        return await work(onClient(client, false));
       } finally {
         client.release();
       }
@@ -183,21 +197,25 @@ function openPostgres(url: string, options: OpenOptions): Database {
       const client = await pool.connect();
       let broken: unknown;
       try {
-        await client.query('BEGIN');
-        const result = await work({
-          exec: async (sql) => {
-            await client.query(sql);
-          },
-          query: async <Row>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as Row[],
-        });
-        const commit = client.query('COMMIT');
-        options?.committing?.();
-        await commit;
-        return result;
-      } catch (error) {
-        // A connection that cannot even roll back is not given back to the pool.
-        await client.query('ROLLBACK').catch((rollbackError: unknown) => (broken = rollbackError));
-        throw error;
+        for (;;) {
+          const preparing = prepared;
+          try {
+            await client.query('BEGIN');
+            const result = await work(onClient(client, preparing));
+            const commit = client.query('COMMIT');
+            options?.committing?.();
+            await commit;
+            return result;
+          } catch (error) {
+            // A connection that cannot even roll back is not given back to the pool.
+            await client.query('ROLLBACK').catch((rollbackError: unknown) => (broken = rollbackError));
+            // A prepared statement lost to a pooler aborts the transaction, so its statement cannot
+            // simply be sent again as the pool's can: everything is rolled back and `work` runs once
+            // more from the start, with statements unprepared from now on.
+            if (!preparing || broken !== undefined || !isLostPreparedStatement(error)) throw error;
+            turnOff(error);
+          }
+        }
       } finally {
         client.release(broken instanceof Error ? broken : undefined);
       }
@@ -209,6 +227,8 @@ function openPostgres(url: string, options: OpenOptions): Database {
   };
 }
 
+const textOf = (sql: string | Statement) => (typeof sql === 'string' ? sql : sql.text);
+
 function openPglite(db: PGlite): Database {
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
   // PGlite is a single connection: every "connection" is the same one.
@@ -216,7 +236,7 @@ function openPglite(db: PGlite): Database {
     exec: async (sql) => {
       await db.exec(sql);
     },
-    query: async <Row>(sql: string, params: unknown[] = []) => (await db.query(sql, params)).rows as Row[],
+    query: async <Row>(sql: string | Statement, params: unknown[] = []) => (await db.query(textOf(sql), params)).rows as Row[],
   };
   return {
     kind: 'pglite',
@@ -226,7 +246,7 @@ function openPglite(db: PGlite): Database {
     preparedStatements: false,
     whenPreparedStatementsOff: () => () => {},
     exec: conn.exec,
-    query: (sql, params) => conn.query(typeof sql === 'string' ? sql : sql.text, params),
+    query: conn.query,
     ping: async () => {
       await db.query('SELECT 1');
     },
@@ -237,7 +257,7 @@ function openPglite(db: PGlite): Database {
           exec: async (sql) => {
             await tx.exec(sql);
           },
-          query: async <Row>(sql: string, params: unknown[] = []) => (await tx.query(sql, params)).rows as Row[],
+          query: async <Row>(sql: string | Statement, params: unknown[] = []) => (await tx.query(textOf(sql), params)).rows as Row[],
         });
         // PGlite commits as this callback resolves, and runs nothing else in between.
         options?.committing?.();

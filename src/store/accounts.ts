@@ -1,5 +1,5 @@
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
-import type { SqlConnection } from '../db/database.ts';
+import { namedStatement, type SqlConnection } from '../db/database.ts';
 import { loginKey } from './login-key.ts';
 
 /**
@@ -109,12 +109,7 @@ export async function addPoints(prisma: PrismaClient, login: string, amount: num
  * launch and job locks first: every writer locks launch, then jobs, then the root account.
  */
 export async function takeRootPoints(tx: SqlConnection, ownerId: number, amount: number): Promise<{ ok: boolean; balance: number }> {
-  const taken = await tx.query<{ points: number }>(
-    `UPDATE account SET points = points - $2::int
-      WHERE user_id = (SELECT root_id FROM account WHERE user_id = $1::int) AND points >= $2::int
-      RETURNING points`,
-    [ownerId, amount],
-  );
+  const taken = await tx.query<{ points: number }>(TAKE_ROOT_POINTS, [ownerId, amount]);
   if (taken[0]) return { ok: true, balance: taken[0].points };
   const root = await lockRootAccount(tx, ownerId);
   return { ok: false, balance: root?.points ?? 0 };
@@ -122,11 +117,19 @@ export async function takeRootPoints(tx: SqlConnection, ownerId: number, amount:
 
 /** The root account of `ownerId`'s tree, locked (its points are about to be judged or spent). */
 export async function lockRootAccount(tx: SqlConnection, ownerId: number): Promise<{ user_id: number; points: number } | undefined> {
-  const rows = await tx.query<{ user_id: number; points: number }>(
-    `SELECT r.user_id, r.points FROM account r
-      WHERE r.user_id = (SELECT o.root_id FROM account o WHERE o.user_id = $1::int)
-        FOR UPDATE OF r`,
-    [ownerId],
-  );
-  return rows[0];
+  return (await tx.query<{ user_id: number; points: number }>(LOCK_ROOT_ACCOUNT, [ownerId]))[0];
 }
+
+const TAKE_ROOT_POINTS = namedStatement(
+  'take_root_points',
+  `UPDATE account SET points = points - $2::int
+    WHERE user_id = (SELECT root_id FROM account WHERE user_id = $1::int) AND points >= $2::int
+    RETURNING points`,
+);
+
+const LOCK_ROOT_ACCOUNT = namedStatement(
+  'lock_root_account',
+  `SELECT r.user_id, r.points FROM account r
+    WHERE r.user_id = (SELECT o.root_id FROM account o WHERE o.user_id = $1::int)
+      FOR UPDATE OF r`,
+);

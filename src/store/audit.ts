@@ -1,4 +1,4 @@
-import type { SqlConnection } from '../db/database.ts';
+import { namedStatement, type SqlConnection } from '../db/database.ts';
 
 /**
  * The audit log (docs/API.md#audit-trail): every action, accepted or refused — who, when, from
@@ -75,8 +75,10 @@ export function auditValues(entry: AuditEntry): unknown[] {
 
 /** An audit entry on its own: a refused action, or one that changed nothing. */
 export async function writeAudit(db: SqlConnection, entry: AuditEntry): Promise<void> {
-  await db.query(auditInsert(0), auditValues(entry));
+  await db.query(WRITE_AUDIT, auditValues(entry));
 }
+
+const WRITE_AUDIT = namedStatement('write_audit', auditInsert(0));
 
 export interface AuditFilter {
   launchId?: number;

@@ -1,4 +1,4 @@
-import type { SqlConnection } from '../db/database.ts';
+import { namedStatement, type SqlConnection } from '../db/database.ts';
 import { auditInsert, auditValues, type AuditEntry } from './audit.ts';
 
 /**
@@ -85,21 +85,24 @@ export const UNSETTLED_JOB = `j.deleted_at IS NULL AND NOT ((j.status = 0 AND j.
  * statement cheap to plan, which it is on every execution.
  */
 export async function lockLaunch(tx: SqlConnection, launchId: number): Promise<LaunchRow | undefined> {
-  const rows = await tx.query<LaunchRow>(
-    `SELECT ${LAUNCH_COLUMNS} FROM launch l JOIN account o ON o.user_id = l.owner_id
-      WHERE l.launch_id = $1::int AND l.deleted_at IS NULL FOR UPDATE OF l`,
-    [launchId],
-  );
-  return rows[0];
+  return (await tx.query<LaunchRow>(LOCK_LAUNCH, [launchId]))[0];
 }
+
+const LOCK_LAUNCH = namedStatement(
+  'lock_launch',
+  `SELECT ${LAUNCH_COLUMNS} FROM launch l JOIN account o ON o.user_id = l.owner_id
+    WHERE l.launch_id = $1::int AND l.deleted_at IS NULL FOR UPDATE OF l`,
+);
 
 /** The launch's jobs (not deleted), in job_id order, locked in that order. */
 export async function lockLaunchJobs(tx: SqlConnection, launchId: number): Promise<JobRow[]> {
-  return tx.query<JobRow>(
-    `SELECT ${JOB_COLUMNS} FROM job j WHERE j.launch_id = $1::int AND j.deleted_at IS NULL ORDER BY j.job_id FOR UPDATE OF j`,
-    [launchId],
-  );
+  return tx.query<JobRow>(LOCK_LAUNCH_JOBS, [launchId]);
 }
+
+const LOCK_LAUNCH_JOBS = namedStatement(
+  'lock_launch_jobs',
+  `SELECT ${JOB_COLUMNS} FROM job j WHERE j.launch_id = $1::int AND j.deleted_at IS NULL ORDER BY j.job_id FOR UPDATE OF j`,
+);
 
 /** Job $1 with its launch, neither deleted, whoever owns them. */
 const JOB_WITH_LAUNCH = `SELECT ${LAUNCH_COLUMNS}, ${JOB_ARRAY} AS job
@@ -114,8 +117,10 @@ const JOB_WITH_LAUNCH = `SELECT ${LAUNCH_COLUMNS}, ${JOB_ARRAY} AS job
  * them. Visibility was decided by the request's read, as for lockLaunch.
  */
 export async function lockJob(tx: SqlConnection, jobId: number): Promise<{ launch: LaunchRow; job: JobRow } | undefined> {
-  return launchWithJob((await tx.query<LaunchRow & { job: unknown[] }>(`${JOB_WITH_LAUNCH} FOR UPDATE OF l, j`, [jobId]))[0]);
+  return launchWithJob((await tx.query<LaunchRow & { job: unknown[] }>(LOCK_JOB, [jobId]))[0]);
 }
+
+const LOCK_JOB = namedStatement('lock_job', `${JOB_WITH_LAUNCH} FOR UPDATE OF l, j`);
 
 function launchWithJob(row: (LaunchRow & { job: unknown[] }) | undefined): { launch: LaunchRow; job: JobRow } | undefined {
   if (!row) return undefined;
@@ -128,27 +133,29 @@ function launchWithJob(row: (LaunchRow & { job: unknown[] }) | undefined): { lau
  * `deleted` hides the launch from every later request.
  */
 export async function writeLaunch(tx: SqlConnection, launch: LaunchRow, deleted: boolean, audit: AuditEntry): Promise<void> {
-  const values = [launch.launch_id, launch.error_code, launch.expire_time, deleted];
-  await tx.query(
-    `WITH audit AS (${auditInsert(values.length)})
-     UPDATE launch SET error_code = $2::int, expire_time = $3::timestamptz,
-            deleted_at = CASE WHEN $4::boolean THEN now() ELSE NULL END, updated_at = now()
-      WHERE launch_id = $1::int`,
-    [...values, ...auditValues(audit)],
-  );
+  await tx.query(WRITE_LAUNCH, [launch.launch_id, launch.error_code, launch.expire_time, deleted, ...auditValues(audit)]);
 }
+
+const WRITE_LAUNCH = namedStatement(
+  'write_launch',
+  `WITH audit AS (${auditInsert(4)})
+   UPDATE launch SET error_code = $2::int, expire_time = $3::timestamptz,
+          deleted_at = CASE WHEN $4::boolean THEN now() ELSE NULL END, updated_at = now()
+    WHERE launch_id = $1::int`,
+);
 
 /** Writes one job's new state (an action on the job) with the action's audit entry, in one statement. */
 export async function writeJob(tx: SqlConnection, job: JobRow, deleted: boolean, audit: AuditEntry): Promise<void> {
-  const values = [job.job_id, job.error_code, job.paused_by_launch, job.points_charged, deleted];
-  await tx.query(
-    `WITH audit AS (${auditInsert(values.length)})
-     UPDATE job SET error_code = $2::int, paused_by_launch = $3::boolean, points_charged = $4::int,
-            deleted_at = CASE WHEN $5::boolean THEN now() ELSE NULL END, updated_at = now()
-      WHERE job_id = $1::int`,
-    [...values, ...auditValues(audit)],
-  );
+  await tx.query(WRITE_JOB, [job.job_id, job.error_code, job.paused_by_launch, job.points_charged, deleted, ...auditValues(audit)]);
 }
+
+const WRITE_JOB = namedStatement(
+  'write_job',
+  `WITH audit AS (${auditInsert(5)})
+   UPDATE job SET error_code = $2::int, paused_by_launch = $3::boolean, points_charged = $4::int,
+          deleted_at = CASE WHEN $5::boolean THEN now() ELSE NULL END, updated_at = now()
+    WHERE job_id = $1::int`,
+);
 
 /**
  * Writes the jobs a launch action cascaded to: one UPDATE per distinct new state (a cascade gives
@@ -163,15 +170,15 @@ export async function writeCascade(tx: SqlConnection, jobs: readonly JobRow[], d
     group.ids.push(job.job_id);
     groups.set(key, group);
   }
-  for (const group of groups.values()) {
-    await tx.query(
-      `UPDATE job SET error_code = $1::int, paused_by_launch = $2::boolean,
-              deleted_at = CASE WHEN $3::boolean THEN now() ELSE deleted_at END, updated_at = now()
-        WHERE job_id = ANY($4::int[])`,
-      [group.errorCode, group.pausedByLaunch, deleted, group.ids],
-    );
-  }
+  for (const group of groups.values()) await tx.query(WRITE_CASCADE, [group.errorCode, group.pausedByLaunch, deleted, group.ids]);
 }
+
+const WRITE_CASCADE = namedStatement(
+  'write_cascade',
+  `UPDATE job SET error_code = $1::int, paused_by_launch = $2::boolean,
+          deleted_at = CASE WHEN $3::boolean THEN now() ELSE deleted_at END, updated_at = now()
+    WHERE job_id = ANY($4::int[])`,
+);
 
 /** A job and its launch, neither deleted, whoever owns them: for a signed report link, which is its own authority. */
 export async function readReportJob(db: SqlConnection, jobId: number): Promise<{ launch: LaunchRow; job: JobRow } | undefined> {

@@ -9,12 +9,18 @@ import { createTestDatabase, databaseKind, onPostgres, throughPooler, type TestD
  */
 const NEXT = namedStatement('test_next', 'SELECT $1::int + 1 AS n');
 const SQLSTATE = (error: unknown) => (error as { code?: string }).code;
+/**
+ * The loads below queue hundreds of statements on a few connections at once: the pool's wait for a
+ * free connection, which sheds load in a server (CONNECT_TIMEOUT_MS), would fail them on a busy
+ * machine, and what they test is the answers.
+ */
+const QUEUED_LOAD_MS = 30_000;
 
 describe(`prepared statements (${databaseKind})`, () => {
   let t: TestDatabase;
   const opened: Database[] = [];
-  const open = async (url: string, preparedStatements: boolean, off: unknown[] = []) => {
-    const db = await openDatabase({ databaseUrl: url, poolSize: 1, preparedStatements });
+  const open = async (url: string, preparedStatements: boolean, off: unknown[] = [], connectTimeoutMs?: number) => {
+    const db = await openDatabase({ databaseUrl: url, poolSize: 1, preparedStatements, connectTimeoutMs });
     db.whenPreparedStatementsOff((error) => off.push(error));
     opened.push(db);
     return db;
@@ -76,6 +82,51 @@ describe(`prepared statements (${databaseKind})`, () => {
       expect(off.map(SQLSTATE)).toEqual(['42P05']);
     });
 
+    it('prepares a statement in a transaction too, and never on a dedicated connection', async () => {
+      const db = await open(t.directUrl!, true);
+      expect(await db.transaction((tx) => tx.query(NEXT, [1]))).toEqual([{ n: 2 }]);
+      expect(await prepared(db)).toEqual([NEXT.name]);
+
+      const other = await open(t.directUrl!, true);
+      expect(await other.withConnection((conn) => conn.query(NEXT, [1]))).toEqual([{ n: 2 }]);
+      expect(await prepared(other)).toEqual([]);
+    });
+
+    it('runs a transaction whose prepared statement was lost once more from the start, unprepared, writing once', async () => {
+      const off: unknown[] = [];
+      const db = await open(t.directUrl!, true, off);
+      await db.exec('CREATE TABLE IF NOT EXISTS prepared_tx_writes (n int)');
+      const attempts: number[] = [];
+      const write = (n: number) =>
+        db.transaction(async (tx) => {
+          attempts.push(n);
+          await tx.query('INSERT INTO prepared_tx_writes (n) VALUES ($1::int)', [n]);
+          return tx.query<{ n: number }>(NEXT, [n]);
+        });
+      expect(await write(1)).toEqual([{ n: 2 }]);
+      // What a pooler does to the statement: the next transaction runs on a session that lacks it.
+      await db.query('DEALLOCATE ALL');
+      expect(await write(10)).toEqual([{ n: 11 }]);
+      expect(attempts).toEqual([1, 10, 10]);
+      expect(off.map(SQLSTATE)).toEqual(['26000']);
+      expect(db.preparedStatements).toBe(false);
+      expect(await db.query('SELECT n FROM prepared_tx_writes ORDER BY n')).toEqual([{ n: 1 }, { n: 10 }]);
+      expect(await write(20)).toEqual([{ n: 21 }]);
+      expect(attempts).toEqual([1, 10, 10, 20]);
+      await db.exec('DROP TABLE prepared_tx_writes');
+    });
+
+    it('runs a failing transaction once, and keeps them on, when the error is anything else', async () => {
+      const off: unknown[] = [];
+      const db = await open(t.directUrl!, true, off);
+      const failing = namedStatement('test_fail_tx', 'SELECT 1 / $1::int AS n');
+      let attempts = 0;
+      await expect(db.transaction((tx) => (attempts++, tx.query(failing, [0])))).rejects.toMatchObject({ code: '22012' });
+      expect(attempts).toBe(1);
+      expect(db.preparedStatements).toBe(true);
+      expect(off).toEqual([]);
+    });
+
     it('keeps them on when a prepared statement fails for any other reason, and reports that failure', async () => {
       const off: unknown[] = [];
       const db = await open(t.directUrl!, true, off);
@@ -101,13 +152,23 @@ describe(`prepared statements (${databaseKind})`, () => {
     });
 
     it('answers every statement of a concurrent load with prepared statements forced on', async () => {
-      const db = await openDatabase({ databaseUrl: t.url!, poolSize: 8, preparedStatements: true });
+      const db = await openDatabase({ databaseUrl: t.url!, poolSize: 8, preparedStatements: true, connectTimeoutMs: QUEUED_LOAD_MS });
       opened.push(db);
-      const others = await Promise.all([1, 2].map(() => open(t.url!, true)));
+      const others = await Promise.all([1, 2].map(() => open(t.url!, true, [], QUEUED_LOAD_MS)));
       const answers = await Promise.all(
         Array.from({ length: 600 }, (_, i) => [db, ...others][i % 3]!.query<{ n: number }>(NEXT, [i]).then((rows) => rows[0]!.n - i)),
       );
       expect(new Set(answers)).toEqual(new Set([1]));
+    });
+
+    it('answers every transaction of a concurrent load with prepared statements forced on', async () => {
+      const instances = await Promise.all([1, 2, 3].map(() => open(t.url!, true, [], QUEUED_LOAD_MS)));
+      const answers = await Promise.all(
+        Array.from({ length: 300 }, (_, i) =>
+          instances[i % 3]!.transaction(async (tx) => (await tx.query<{ n: number }>(NEXT, [i]))[0]!.n + (await tx.query<{ n: number }>(NEXT, [i]))[0]!.n - 2 * i),
+        ),
+      );
+      expect(new Set(answers)).toEqual(new Set([2]));
     });
   });
 });
