@@ -82,7 +82,8 @@ export const UNSETTLED_JOB = `j.deleted_at IS NULL AND NOT ((j.status = 0 AND j.
  * instead of deadlocking. Whether the caller may see it was decided by the request's read
  * (VISIBLE_LAUNCH): a launch's owner and the account tree never change, so only a deletion since
  * can make the answer differ, and that is checked here. Locking by key alone also keeps the
- * statement cheap to plan, which it is on every execution.
+ * statement cheap to plan, which it is on every execution behind a pooler (straight to PostgreSQL
+ * the action's statements are prepared, docs/PERFORMANCE.md#prepared-statements).
  */
 export async function lockLaunch(tx: SqlConnection, launchId: number): Promise<LaunchRow | undefined> {
   return (await tx.query<LaunchRow>(LOCK_LAUNCH, [launchId]))[0];
