@@ -1,5 +1,5 @@
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
-import { namedStatement, type SqlConnection } from '../db/database.ts';
+import { functionStatement, type SqlConnection } from '../db/database.ts';
 import { loginKey } from './login-key.ts';
 
 /**
@@ -120,16 +120,20 @@ export async function lockRootAccount(tx: SqlConnection, ownerId: number): Promi
   return (await tx.query<{ user_id: number; points: number }>(LOCK_ROOT_ACCOUNT, [ownerId]))[0];
 }
 
-const TAKE_ROOT_POINTS = namedStatement(
+export const TAKE_ROOT_POINTS = functionStatement(
   'take_root_points',
+  ['integer', 'integer'],
   `UPDATE account SET points = points - $2::int
     WHERE user_id = (SELECT root_id FROM account WHERE user_id = $1::int) AND points >= $2::int
     RETURNING points`,
+  true,
 );
 
-const LOCK_ROOT_ACCOUNT = namedStatement(
+export const LOCK_ROOT_ACCOUNT = functionStatement(
   'lock_root_account',
+  ['integer'],
   `SELECT r.user_id, r.points FROM account r
     WHERE r.user_id = (SELECT o.root_id FROM account o WHERE o.user_id = $1::int)
       FOR UPDATE OF r`,
+  true,
 );

@@ -1,4 +1,4 @@
-import { namedStatement, type SqlConnection } from '../db/database.ts';
+import { functionStatement, type SqlConnection } from '../db/database.ts';
 
 /**
  * The audit log (docs/API.md#audit-trail): every action, accepted or refused — who, when, from
@@ -69,6 +69,9 @@ export function auditInsert(offset: number): string {
      VALUES (${p(1)}::int, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)}::int, ${p(8)}::int, ${p(9)}::jsonb, ${p(10)}::jsonb)`;
 }
 
+/** The types of auditValues, for the functions whose statements carry an entry. */
+export const AUDIT_PARAMS = ['integer', 'text', 'text', 'text', 'text', 'text', 'integer', 'integer', 'jsonb', 'jsonb'] as const;
+
 export function auditValues(entry: AuditEntry): unknown[] {
   return [entry.accountId, entry.login, entry.clientIp, entry.origin, entry.action, entry.targetType, entry.targetId, entry.errorCode, json(entry.before), json(entry.after)];
 }
@@ -78,7 +81,7 @@ export async function writeAudit(db: SqlConnection, entry: AuditEntry): Promise<
   await db.query(WRITE_AUDIT, auditValues(entry));
 }
 
-const WRITE_AUDIT = namedStatement('write_audit', auditInsert(0));
+export const WRITE_AUDIT = functionStatement('write_audit', AUDIT_PARAMS, auditInsert(0), false);
 
 export interface AuditFilter {
   launchId?: number;

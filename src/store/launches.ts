@@ -1,5 +1,5 @@
-import { namedStatement, type SqlConnection } from '../db/database.ts';
-import { auditInsert, auditValues, type AuditEntry } from './audit.ts';
+import { functionStatement, type SqlConnection } from '../db/database.ts';
+import { AUDIT_PARAMS, auditInsert, auditValues, type AuditEntry } from './audit.ts';
 
 /**
  * Launches (任務) and their jobs (寄送) as the page reads, locks and changes them. What a manager may
@@ -82,17 +82,18 @@ export const UNSETTLED_JOB = `j.deleted_at IS NULL AND NOT ((j.status = 0 AND j.
  * instead of deadlocking. Whether the caller may see it was decided by the request's read
  * (VISIBLE_LAUNCH): a launch's owner and the account tree never change, so only a deletion since
  * can make the answer differ, and that is checked here. Locking by key alone also keeps the
- * statement cheap to plan, which it is on every execution behind a pooler (straight to PostgreSQL
- * the action's statements are prepared, docs/PERFORMANCE.md#prepared-statements).
+ * statement cheap to plan.
  */
 export async function lockLaunch(tx: SqlConnection, launchId: number): Promise<LaunchRow | undefined> {
   return (await tx.query<LaunchRow>(LOCK_LAUNCH, [launchId]))[0];
 }
 
-const LOCK_LAUNCH = namedStatement(
+export const LOCK_LAUNCH = functionStatement(
   'lock_launch',
+  ['integer'],
   `SELECT ${LAUNCH_COLUMNS} FROM launch l JOIN account o ON o.user_id = l.owner_id
     WHERE l.launch_id = $1::int AND l.deleted_at IS NULL FOR UPDATE OF l`,
+  true,
 );
 
 /** The launch's jobs (not deleted), in job_id order, locked in that order. */
@@ -100,9 +101,11 @@ export async function lockLaunchJobs(tx: SqlConnection, launchId: number): Promi
   return tx.query<JobRow>(LOCK_LAUNCH_JOBS, [launchId]);
 }
 
-const LOCK_LAUNCH_JOBS = namedStatement(
+export const LOCK_LAUNCH_JOBS = functionStatement(
   'lock_launch_jobs',
+  ['integer'],
   `SELECT ${JOB_COLUMNS} FROM job j WHERE j.launch_id = $1::int AND j.deleted_at IS NULL ORDER BY j.job_id FOR UPDATE OF j`,
+  true,
 );
 
 /** Job $1 with its launch, neither deleted, whoever owns them. */
@@ -121,7 +124,7 @@ export async function lockJob(tx: SqlConnection, jobId: number): Promise<{ launc
   return launchWithJob((await tx.query<LaunchRow & { job: unknown[] }>(LOCK_JOB, [jobId]))[0]);
 }
 
-const LOCK_JOB = namedStatement('lock_job', `${JOB_WITH_LAUNCH} FOR UPDATE OF l, j`);
+export const LOCK_JOB = functionStatement('lock_job', ['integer'], `${JOB_WITH_LAUNCH} FOR UPDATE OF l, j`, true);
 
 function launchWithJob(row: (LaunchRow & { job: unknown[] }) | undefined): { launch: LaunchRow; job: JobRow } | undefined {
   if (!row) return undefined;
@@ -137,12 +140,14 @@ export async function writeLaunch(tx: SqlConnection, launch: LaunchRow, deleted:
   await tx.query(WRITE_LAUNCH, [launch.launch_id, launch.error_code, launch.expire_time, deleted, ...auditValues(audit)]);
 }
 
-const WRITE_LAUNCH = namedStatement(
+export const WRITE_LAUNCH = functionStatement(
   'write_launch',
+  ['integer', 'integer', 'timestamp with time zone', 'boolean', ...AUDIT_PARAMS],
   `WITH audit AS (${auditInsert(4)})
    UPDATE launch SET error_code = $2::int, expire_time = $3::timestamptz,
           deleted_at = CASE WHEN $4::boolean THEN now() ELSE NULL END, updated_at = now()
     WHERE launch_id = $1::int`,
+  false,
 );
 
 /** Writes one job's new state (an action on the job) with the action's audit entry, in one statement. */
@@ -150,12 +155,14 @@ export async function writeJob(tx: SqlConnection, job: JobRow, deleted: boolean,
   await tx.query(WRITE_JOB, [job.job_id, job.error_code, job.paused_by_launch, job.points_charged, deleted, ...auditValues(audit)]);
 }
 
-const WRITE_JOB = namedStatement(
+export const WRITE_JOB = functionStatement(
   'write_job',
+  ['integer', 'integer', 'boolean', 'integer', 'boolean', ...AUDIT_PARAMS],
   `WITH audit AS (${auditInsert(5)})
    UPDATE job SET error_code = $2::int, paused_by_launch = $3::boolean, points_charged = $4::int,
           deleted_at = CASE WHEN $5::boolean THEN now() ELSE NULL END, updated_at = now()
     WHERE job_id = $1::int`,
+  false,
 );
 
 /**
@@ -174,11 +181,13 @@ export async function writeCascade(tx: SqlConnection, jobs: readonly JobRow[], d
   for (const group of groups.values()) await tx.query(WRITE_CASCADE, [group.errorCode, group.pausedByLaunch, deleted, group.ids]);
 }
 
-const WRITE_CASCADE = namedStatement(
+export const WRITE_CASCADE = functionStatement(
   'write_cascade',
+  ['integer', 'boolean', 'boolean', 'integer[]'],
   `UPDATE job SET error_code = $1::int, paused_by_launch = $2::boolean,
           deleted_at = CASE WHEN $3::boolean THEN now() ELSE deleted_at END, updated_at = now()
     WHERE job_id = ANY($4::int[])`,
+  false,
 );
 
 /** A job and its launch, neither deleted, whoever owns them: for a signed report link, which is its own authority. */

@@ -36,12 +36,4 @@ describe(`omis_read_requests and omis_read_request (${databaseKind})`, () => {
     const [config] = await t.db.query<{ proconfig: string[] | null }>(`SELECT proconfig FROM pg_proc WHERE proname = 'omis_read_request'`);
     expect(config!.proconfig).toEqual(['plan_cache_mode=force_generic_plan']);
   });
-
-  it('are the only functions of the schema besides what extensions bring (nothing else runs inside the database)', async () => {
-    const rows = await t.db.query<{ proname: string }>(
-      `SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-        WHERE n.nspname = 'public' AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')`,
-    );
-    expect(rows.map((r) => r.proname).sort()).toEqual(['omis_read_request', 'omis_read_requests']);
-  });
 });
