@@ -165,7 +165,7 @@ function openPostgres(url: string, options: OpenOptions): Database {
       // another client). Nothing was run: the statement runs again, unprepared, as from now on all
       // do (statements already on their way when the first failed are run again too).
       turnOff(error);
-      return pool.query(statement.text, values);
+      return pool.query(queryConfig(statement, values, false));
     }
   };
   const onClient = (client: pg.PoolClient, preparing: boolean): SqlConnection => ({
@@ -192,8 +192,8 @@ function openPostgres(url: string, options: OpenOptions): Database {
       await pool.query('SELECT 1');
     },
     async query<Row>(sql: string | Statement, params: unknown[] = []) {
-      if (typeof sql === 'string') return (await pool.query(sql, params)).rows as Row[];
-      return (prepared ? await preparedQuery(sql, params) : await pool.query(sql.text, params)).rows as Row[];
+      const result = typeof sql !== 'string' && prepared ? await preparedQuery(sql, params) : await pool.query(queryConfig(sql, params, false));
+      return result.rows as Row[];
     },
     async withConnection(work) {
       const client = await pool.connect();
@@ -239,17 +239,19 @@ function openPostgres(url: string, options: OpenOptions): Database {
   };
 }
 
-const textOf = (sql: string | Statement) => (typeof sql === 'string' ? sql : sql.text);
+/** PGlite's session, or a transaction on it, as a SqlConnection: a `Statement` is sent as its text. */
+const onPglite = (session: Pick<PGlite, 'exec' | 'query'>): SqlConnection => ({
+  exec: async (sql) => {
+    await session.exec(sql);
+  },
+  query: async <Row>(sql: string | Statement, params: unknown[] = []) =>
+    (await session.query(typeof sql === 'string' ? sql : sql.text, params)).rows as Row[],
+});
 
 function openPglite(db: PGlite): Database {
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
   // PGlite is a single connection: every "connection" is the same one.
-  const conn: SqlConnection = {
-    exec: async (sql) => {
-      await db.exec(sql);
-    },
-    query: async <Row>(sql: string | Statement, params: unknown[] = []) => (await db.query(textOf(sql), params)).rows as Row[],
-  };
+  const conn = onPglite(db);
   return {
     kind: 'pglite',
     prisma,
@@ -265,12 +267,7 @@ function openPglite(db: PGlite): Database {
     withConnection: (work) => work(conn),
     transaction: (work, options) =>
       db.transaction(async (tx) => {
-        const result = await work({
-          exec: async (sql) => {
-            await tx.exec(sql);
-          },
-          query: async <Row>(sql: string | Statement, params: unknown[] = []) => (await tx.query(textOf(sql), params)).rows as Row[],
-        });
+        const result = await work(onPglite(tx));
         // PGlite commits as this callback resolves, and runs nothing else in between.
         options?.committing?.();
         return result;
