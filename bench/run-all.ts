@@ -69,7 +69,9 @@ try {
   if (wants('query')) {
     const variants: ProjectVariant[] = [
       ...defaults,
-      { label: 'LOG_LEVEL=warn', env: { ...direct, LOG_LEVEL: 'warn' } },
+      // What the page's optional work per request costs: without the request line and the journal,
+      // the rest of the gap to the baseline is the work every answer needs (docs/PERFORMANCE.md).
+      { label: 'no request line, no journal (LOG_LEVEL=warn, OMIS_JOURNAL=false)', env: { ...direct, LOG_LEVEL: 'warn', OMIS_JOURNAL: 'false' } },
     ];
     for (const connections of values.connections.split(',').map(Number)) {
       const { report: text, headline } = await runQueryThroughput({ ...throughput, poolerDbUrl, connections, variants });
