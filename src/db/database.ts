@@ -66,12 +66,12 @@ export function namedStatement(label: string, text: string, preparedText = text)
  * A statement that a migration keeps in the database as the PL/pgSQL function `omis_<label>`, whose
  * body is `query` (parameters `$1`… typed `params`, PostgreSQL's names): unprepared, the function is
  * called, and PostgreSQL keeps the query's plan for the server connection, pooler or not; prepared,
- * the query itself. `rows`: the function returns the query's rows (RETURNS TABLE with the query's
- * columns); otherwise it returns nothing, as the query does.
+ * the query itself. The call selects whatever the function returns: the query's rows (RETURNS
+ * TABLE), or one void row that the caller of a write ignores, as it ignores the query's.
  */
-export function functionStatement(label: string, params: readonly string[], query: string, rows: boolean): Statement {
+export function functionStatement(label: string, params: readonly string[], query: string): Statement {
   const args = params.map((type, i) => `$${i + 1}::${type}`).join(', ');
-  return namedStatement(label, `SELECT ${rows ? '* ' : ''}FROM omis_${label}(${args})`, query);
+  return namedStatement(label, `SELECT * FROM omis_${label}(${args})`, query);
 }
 
 /** The warning for `whenPreparedStatementsOff`: what happened and what to set. */

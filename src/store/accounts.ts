@@ -126,7 +126,6 @@ export const TAKE_ROOT_POINTS = functionStatement(
   `UPDATE account SET points = points - $2::int
     WHERE user_id = (SELECT root_id FROM account WHERE user_id = $1::int) AND points >= $2::int
     RETURNING points`,
-  true,
 );
 
 export const LOCK_ROOT_ACCOUNT = functionStatement(
@@ -135,5 +134,4 @@ export const LOCK_ROOT_ACCOUNT = functionStatement(
   `SELECT r.user_id, r.points FROM account r
     WHERE r.user_id = (SELECT o.root_id FROM account o WHERE o.user_id = $1::int)
       FOR UPDATE OF r`,
-  true,
 );

@@ -81,7 +81,7 @@ export async function writeAudit(db: SqlConnection, entry: AuditEntry): Promise<
   await db.query(WRITE_AUDIT, auditValues(entry));
 }
 
-export const WRITE_AUDIT = functionStatement('write_audit', AUDIT_PARAMS, auditInsert(0), false);
+export const WRITE_AUDIT = functionStatement('write_audit', AUDIT_PARAMS, auditInsert(0));
 
 export interface AuditFilter {
   launchId?: number;

@@ -93,7 +93,6 @@ export const LOCK_LAUNCH = functionStatement(
   ['integer'],
   `SELECT ${LAUNCH_COLUMNS} FROM launch l JOIN account o ON o.user_id = l.owner_id
     WHERE l.launch_id = $1::int AND l.deleted_at IS NULL FOR UPDATE OF l`,
-  true,
 );
 
 /** The launch's jobs (not deleted), in job_id order, locked in that order. */
@@ -105,7 +104,6 @@ export const LOCK_LAUNCH_JOBS = functionStatement(
   'lock_launch_jobs',
   ['integer'],
   `SELECT ${JOB_COLUMNS} FROM job j WHERE j.launch_id = $1::int AND j.deleted_at IS NULL ORDER BY j.job_id FOR UPDATE OF j`,
-  true,
 );
 
 /** Job $1 with its launch, neither deleted, whoever owns them. */
@@ -124,7 +122,7 @@ export async function lockJob(tx: SqlConnection, jobId: number): Promise<{ launc
   return launchWithJob((await tx.query<LaunchRow & { job: unknown[] }>(LOCK_JOB, [jobId]))[0]);
 }
 
-export const LOCK_JOB = functionStatement('lock_job', ['integer'], `${JOB_WITH_LAUNCH} FOR UPDATE OF l, j`, true);
+export const LOCK_JOB = functionStatement('lock_job', ['integer'], `${JOB_WITH_LAUNCH} FOR UPDATE OF l, j`);
 
 function launchWithJob(row: (LaunchRow & { job: unknown[] }) | undefined): { launch: LaunchRow; job: JobRow } | undefined {
   if (!row) return undefined;
@@ -147,7 +145,6 @@ export const WRITE_LAUNCH = functionStatement(
    UPDATE launch SET error_code = $2::int, expire_time = $3::timestamptz,
           deleted_at = CASE WHEN $4::boolean THEN now() ELSE NULL END, updated_at = now()
     WHERE launch_id = $1::int`,
-  false,
 );
 
 /** Writes one job's new state (an action on the job) with the action's audit entry, in one statement. */
@@ -162,7 +159,6 @@ export const WRITE_JOB = functionStatement(
    UPDATE job SET error_code = $2::int, paused_by_launch = $3::boolean, points_charged = $4::int,
           deleted_at = CASE WHEN $5::boolean THEN now() ELSE NULL END, updated_at = now()
     WHERE job_id = $1::int`,
-  false,
 );
 
 /**
@@ -187,7 +183,6 @@ export const WRITE_CASCADE = functionStatement(
   `UPDATE job SET error_code = $1::int, paused_by_launch = $2::boolean,
           deleted_at = CASE WHEN $3::boolean THEN now() ELSE deleted_at END, updated_at = now()
     WHERE job_id = ANY($4::int[])`,
-  false,
 );
 
 /** A job and its launch, neither deleted, whoever owns them: for a signed report link, which is its own authority. */
